@@ -1,0 +1,34 @@
+// Config text into resources: YAML documents, then one validated resource per document.
+import { createIssue, type ConfigIssue } from '../issue.js';
+import { parseResource, type ParsedResource } from './parse-resource.js';
+import { parseYamlDocuments } from './yaml-documents.js';
+
+export { DEFAULT_NAMESPACE, parseResource, type ParsedResource } from './parse-resource.js';
+export { parseYamlDocuments, type RawDocument } from './yaml-documents.js';
+
+/** Everything read from one file (or stdin, or any other text source). */
+export interface ParsedFile {
+  readonly file: string;
+  /** One entry per document, in order. */
+  readonly results: ParsedResource[];
+  /** YAML syntax errors, and notes about the file as a whole. */
+  readonly fileIssues: ConfigIssue[];
+}
+
+/** Parses and validates all documents of one YAML text, read from `file`. */
+export function parseConfigText(text: string, file: string): ParsedFile {
+  const { documents, errors } = parseYamlDocuments(text);
+  const fileIssues = errors.map((e) =>
+    createIssue('error', [], `YAML syntax error: ${e.message}`, { location: { file, line: e.line } }),
+  );
+  const results = documents.map((doc) => parseResource(doc, file));
+  if (documents.length === 0 && errors.length === 0) {
+    fileIssues.push(createIssue('warning', [], 'the file holds no resources', { location: { file, line: 1 } }));
+  }
+  return { file, results, fileIssues };
+}
+
+/** Every issue of a parsed file, in document order. */
+export function issuesOf(parsed: ParsedFile): ConfigIssue[] {
+  return [...parsed.fileIssues, ...parsed.results.flatMap((r) => (r.status === 'ignored' ? [] : r.issues))];
+}
