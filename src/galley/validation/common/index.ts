@@ -4,3 +4,4 @@ export * from './host.js';
 export * from './http.js';
 export * from './names.js';
 export * from './network.js';
+export * from './selector.js';
