@@ -5,14 +5,16 @@ import tseslint from 'typescript-eslint';
 
 /** Folders each part must not import from. */
 const FORBIDDEN = {
-  api: ['galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli'],
-  xds: ['galley', 'pilot', 'citadel', 'proxy', 'agent', 'interception', 'local', 'cli'],
-  galley: ['pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli'],
-  pilot: ['proxy', 'agent', 'interception', 'local', 'cli'],
-  citadel: ['pilot', 'proxy', 'agent', 'interception', 'local', 'cli'],
-  proxy: ['galley', 'pilot', 'citadel', 'local', 'cli'],
-  agent: ['galley', 'pilot', 'citadel', 'local', 'cli'],
-  interception: ['galley', 'pilot', 'citadel', 'local', 'cli'],
+  log: ['api', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  api: ['log', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  xds: ['galley', 'pilot', 'citadel', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  galley: ['pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  pilot: ['proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  citadel: ['pilot', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  proxy: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
+  agent: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
+  interception: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
+  'control-plane': ['proxy', 'agent', 'interception', 'local', 'cli'],
   local: ['cli'],
 };
 

@@ -4,7 +4,7 @@ import {
 } from '../../api/index.js';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabelKey, checkLabelValue } from '../validation/common/index.js';
 import { validateSemantics } from '../validation/index.js';
-import { createIssue, hasErrors, type ConfigIssue, type ResourceRef, type Severity } from '../issue.js';
+import { createIssue, hasErrors, type ConfigIssue, type ResourceRef, type Severity, type SourceLocation } from '../issue.js';
 import type { RawDocument } from './yaml-documents.js';
 
 /** The namespace a resource gets when its metadata names none. */
@@ -13,7 +13,15 @@ export const DEFAULT_NAMESPACE = 'default';
 /** What became of one document. */
 export type ParsedResource =
   /** An Istio resource; `issues` may hold warnings. */
-  | { readonly status: 'valid'; readonly resource: AnyResource; readonly issues: ConfigIssue[] }
+  | {
+      readonly status: 'valid';
+      readonly resource: AnyResource;
+      readonly issues: ConfigIssue[];
+      /** Where the document starts. */
+      readonly location: SourceLocation;
+      /** The line of a field of the document. */
+      readonly lineOf: (path: FieldPath) => number;
+    }
   /** An Istio resource (or an attempt at one) with errors. `ref` names it when it could be read. */
   | { readonly status: 'invalid'; readonly ref?: ResourceRef; readonly issues: ConfigIssue[] }
   /** A resource of another API (a Kubernetes Deployment, say), which Galley does not handle. */
@@ -123,7 +131,7 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
   }
 
   if (hasErrors(issues)) return { status: 'invalid', ref, issues };
-  return { status: 'valid', resource, issues };
+  return { status: 'valid', resource, issues, location: { file, line: doc.line }, lineOf: doc.lineOf };
 }
 
 function stringMap(v: unknown): Record<string, string> {
