@@ -1,11 +1,16 @@
 // The immutable, versioned set of valid config that Galley publishes.
-import { resourceKey, type AnyResource, type IstioKind, type Resource } from '../api/index.js';
+import { resourceKey, type AnyResource, type FieldPath, type IstioKind, type Resource } from '../api/index.js';
 import type { SourceLocation } from './issue.js';
 
 /** One resource in a snapshot, with where it was read from. */
 export interface ConfigEntry<K extends IstioKind = IstioKind> {
   readonly resource: Resource<K>;
   readonly location?: SourceLocation;
+  /**
+   * The 1-based line of the field at `path` in the entry's source, or of the nearest enclosing
+   * field that exists. Absent when lines are not known; use `location.line` then.
+   */
+  readonly lineOf?: (path: FieldPath) => number;
 }
 
 /** An immutable view of every valid resource at one version. */
