@@ -34,7 +34,7 @@ const boundaries = Object.entries(FORBIDDEN).map(([part, banned]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/api/generated/'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'src/api/generated/', 'src/xds/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
