@@ -103,7 +103,7 @@ export function createGalley(opts: GalleyOptions): Galley {
     for (const result of parsed.results) {
       if (result.status === 'ignored') continue;
       if (result.status === 'valid') {
-        next.push({ key: entryKey(result.resource), entry: { resource: result.resource, location: result.location } });
+        next.push({ key: entryKey(result.resource), entry: { resource: result.resource, location: result.location, lineOf: result.lineOf } });
         for (const w of result.issues) log.warn({ unit: unit.id }, `config warning: ${formatIssue(w)}`);
         continue;
       }

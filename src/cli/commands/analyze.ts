@@ -1,6 +1,6 @@
 // `heddle analyze PATH...`: cross-resource checks over a set of Istio config.
 import { Option, type Command } from 'commander';
-import { ANALYZERS, analyze } from '../../galley/analysis/index.js';
+import { ANALYZERS, analyze, knownFromKubernetesObjects } from '../../galley/analysis/index.js';
 import { createFileSource, createSnapshot, issuesOf, type ConfigEntry, type ConfigIssue } from '../../galley/index.js';
 import { collect, outputOption } from '../options.js';
 import { plural, printIssues, type OutputFormat } from '../report.js';
@@ -30,12 +30,18 @@ export function registerAnalyze(program: Command): void {
       const units = await createFileSource({ paths }).list();
       const validation: ConfigIssue[] = units.flatMap((u) => (u.parsed ? issuesOf(u.parsed) : []));
       const entries: ConfigEntry[] = [];
+      const kubernetesObjects: Array<Readonly<Record<string, unknown>>> = [];
       for (const u of units) {
         for (const r of u.parsed?.results ?? []) {
           if (r.status === 'valid') entries.push({ resource: r.resource, location: r.location, lineOf: r.lineOf });
+          else if (r.status === 'ignored') kubernetesObjects.push(r.value);
         }
       }
-      const findings = analyze(createSnapshot(1, entries), { knownServices: opts.knownService });
+      const fromKubernetes = knownFromKubernetesObjects(kubernetesObjects);
+      const findings = analyze(createSnapshot(1, entries), {
+        knownServices: [...fromKubernetes.knownServices, ...opts.knownService],
+        knownWorkloads: fromKubernetes.knownWorkloads,
+      });
       const issues = [...validation, ...findings];
       const errors = issues.filter((i) => i.severity === 'error').length;
       const warnings = issues.length - errors;

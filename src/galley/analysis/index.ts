@@ -50,3 +50,4 @@ export function analyze(snapshot: ConfigSnapshot, options: AnalysisOptions = {},
     return order.get(a)! - order.get(b)!;
   });
 }
+export { knownFromKubernetesObjects } from './kubernetes-objects.js';

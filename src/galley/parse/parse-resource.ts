@@ -25,7 +25,7 @@ export type ParsedResource =
   /** An Istio resource (or an attempt at one) with errors. `ref` names it when it could be read. */
   | { readonly status: 'invalid'; readonly ref?: ResourceRef; readonly issues: ConfigIssue[] }
   /** A resource of another API (a Kubernetes Deployment, say), which Galley does not handle. */
-  | { readonly status: 'ignored'; readonly apiVersion: string; readonly kind: string };
+  | { readonly status: 'ignored'; readonly apiVersion: string; readonly kind: string; readonly value: Readonly<Record<string, unknown>> };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,7 +62,7 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
 
   if (!isIstioKind(kind)) {
     const hint = closest(kind, Object.keys(KINDS));
-    if (!isIstioGroup(apiVersion) && !hint) return { status: 'ignored', apiVersion, kind };
+    if (!isIstioGroup(apiVersion) && !hint) return { status: 'ignored', apiVersion, kind, value: raw };
     const message = hint
       ? `unknown kind "${kind}" (did you mean "${hint}"?)`
       : `unknown kind "${kind}" for ${apiVersion}; Heddle accepts ${Object.keys(KINDS).join(', ')}`;
@@ -72,7 +72,7 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
   if (!accepted.includes(apiVersion)) {
     if (!isIstioGroup(apiVersion) && apiVersion.includes('/')) {
       // A same-named kind of another API group is not ours.
-      return { status: 'ignored', apiVersion, kind };
+      return { status: 'ignored', apiVersion, kind, value: raw };
     }
     return {
       status: 'invalid',
