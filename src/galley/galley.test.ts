@@ -137,3 +137,16 @@ test('Should publish frozen snapshots', async () => {
     (entry.resource.spec as { hosts: string[] }).hosts.push('x');
   }, TypeError);
 });
+
+test('Should let the later file win when two files define the same resource, and publish once', async () => {
+  await withDir(async (dir) => {
+    await writeFile(join(dir, 'a.yaml'), GOOD);
+    await writeFile(join(dir, 'b.yaml'), FIXED);
+    const galley = createGalley({ source: createFileSource({ paths: [dir] }), log: quiet });
+    const snap = await galley.start({ watch: false });
+    assert.equal(snap.all().length, 1);
+    assert.equal(timeoutOf(snap), '3s');
+    galley.apply([{ id: join(dir, 'a.yaml'), parsed: (await createFileSource({ paths: [join(dir, 'a.yaml')] }).list())[0]!.parsed! }]);
+    assert.equal(galley.snapshot().version, snap.version, 'an unchanged result is not published again');
+  });
+});

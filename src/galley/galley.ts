@@ -117,10 +117,21 @@ export function createGalley(opts: GalleyOptions): Galley {
   }
 
   function publish(): void {
-    const entries = [...unitEntries.keys()].sort().flatMap((id) => unitEntries.get(id)!.map((e) => e.entry));
+    // Units are merged in sorted order, so when two define the same resource the later one wins.
+    const merged = new Map<string, { entry: ConfigEntry; unit: string }>();
+    const duplicates: string[] = [];
+    for (const id of [...unitEntries.keys()].sort()) {
+      for (const { key, entry } of unitEntries.get(id)!) {
+        const earlier = merged.get(key);
+        if (earlier && earlier.unit !== id) duplicates.push(`${key} is defined in ${earlier.unit} and ${id}; ${id} wins`);
+        merged.set(key, { entry, unit: id });
+      }
+    }
+    const entries = [...merged.values()].map((m) => m.entry);
     const changed = !sameEntries(current.all(), entries);
     if (!changed) return;
     current = createSnapshot(current.version + 1, entries);
+    for (const d of duplicates) log.warn(`duplicate resource: ${d}`);
     log.info({ version: current.version, resources: current.all().length }, 'published config snapshot');
     for (const l of listeners) l(current);
   }

@@ -21,7 +21,7 @@ let root: Logger = pino({ level: 'info' }, pino.destination({ dest: 2, sync: tru
 export function createLogger(opts: LogOptions): Logger {
   const base = { level: opts.level, ...(opts.name ? { name: opts.name } : {}) };
   if (opts.format === 'json') return pino(base, pino.destination({ dest: 2, sync: true }));
-  const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' });
+  const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true });
   return pino(base, stream);
 }
 
