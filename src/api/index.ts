@@ -2,3 +2,4 @@
 export * from './kinds.js';
 export * from './types.js';
 export { checkSchema, closest, formatPath, type FieldPath, type SchemaProblem } from './schema.js';
+export * from './hosts.js';

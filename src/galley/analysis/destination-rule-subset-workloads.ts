@@ -1,7 +1,7 @@
 // IST0173: a DestinationRule subset whose labels select no workload of its service.
 import type { ConfigEntry } from '../snapshot.js';
 import type { AnalysisContext, Analyzer } from './analyzer.js';
-import { namespaceOfHost } from './hosts.js';
+import { namespaceOfHost } from '../../api/hosts.js';
 import { formatSelector, selects, type Workload } from './workloads.js';
 
 /**

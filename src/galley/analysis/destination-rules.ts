@@ -1,6 +1,6 @@
 // DestinationRules by host, found the way Pilot finds the rule for a service.
 import type { ConfigEntry, ConfigSnapshot } from '../snapshot.js';
-import { hostAliases, hostCovers, isWildcardHost, resolveHost } from './hosts.js';
+import { hostAliases, hostCovers, isWildcardHost, resolveHost } from '../../api/hosts.js';
 
 /** Finds the DestinationRules that apply to a host. `exportTo` is not taken into account. */
 export interface DestinationRuleIndex {

@@ -1,6 +1,6 @@
 // The services a host can name: ServiceEntry hosts, and services known from outside the config.
 import type { ConfigEntry, ConfigSnapshot } from '../snapshot.js';
-import { hostAliases, hostCovers, hostsOverlap, isWildcardHost, resolveHost } from './hosts.js';
+import { hostAliases, hostCovers, hostsOverlap, isWildcardHost, resolveHost } from '../../api/hosts.js';
 
 /** A service that a host resolved to. */
 export type ServiceMatch =

@@ -1,7 +1,7 @@
 // IST0132: a VirtualService is bound to a Gateway that serves none of its hosts.
 import type { Analyzer } from './analyzer.js';
 import { parseGatewayRef } from './gateway-ref.js';
-import { hostsOverlap, resolveHost } from './hosts.js';
+import { hostsOverlap, resolveHost } from '../../api/hosts.js';
 
 /**
  * The hosts a Gateway server offers to VirtualServices of `namespace`. Server hosts may be

@@ -2,7 +2,7 @@
 import type { ConfigEntry } from '../snapshot.js';
 import type { Analyzer } from './analyzer.js';
 import { bindsToMesh } from './gateway-ref.js';
-import { resolveHost } from './hosts.js';
+import { resolveHost } from '../../api/hosts.js';
 
 /** The namespaces a VirtualService is visible in: `*` for all, as Istio reads `exportTo`. */
 function scopesOf(entry: ConfigEntry<'VirtualService'>): string[] {

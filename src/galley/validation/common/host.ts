@@ -35,10 +35,7 @@ export function checkWildcardDomainOrIp(host: string): string | undefined {
   return checkWildcardDomain(host);
 }
 
-/** True when `host` starts with a wildcard label. */
-export function isWildcardHost(host: string): boolean {
-  return host === '*' || host.startsWith('*.');
-}
+export { isWildcardHost } from '../../../api/hosts.js';
 
 /**
  * Checks a `namespace/host` entry as Gateway servers and Sidecar egress use it. The namespace is

@@ -1,0 +1,106 @@
+// google.protobuf.Any packing and unpacking for xDS resources, with a strict field check:
+// protobufjs drops unknown or misspelt fields without a word, so every message is checked first.
+import protobuf from 'protobufjs';
+import { messageType } from './protos.js';
+import { TYPE_URL_PREFIX, messageNameOf } from './type-urls.js';
+
+/** An Any as it travels: the full type URL and the message encoded on its own. */
+export interface AnyMessage {
+  readonly type_url: string;
+  readonly value: Buffer | Uint8Array;
+}
+
+/** A message that cannot be encoded or decoded, with the field paths at fault. */
+export class XdsMessageError extends Error {
+  readonly code = 'XDS_MESSAGE';
+  constructor(readonly typeName: string, readonly problems: readonly string[], options?: { cause?: unknown }) {
+    super(`${typeName}: ${problems.join('; ')}`, options);
+    this.name = 'XdsMessageError';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+/**
+ * Lists the problems of `value` as a `type` message: unknown fields, and nested messages that
+ * are not objects. Any fields must be packed (`{type_url, value}`) and are not looked into.
+ */
+export function checkMessageFields(type: protobuf.Type, value: unknown, path = ''): string[] {
+  if (!isPlainObject(value)) return [`${path || '<root>'}: expected an object for ${type.fullName.slice(1)}`];
+  const problems: string[] = [];
+  const oneofNames = new Set(Object.keys(type.oneofs ?? {}));
+  for (const [key, child] of Object.entries(value)) {
+    const field = type.fields[key];
+    const at = path ? `${path}.${key}` : key;
+    if (!field) {
+      if (oneofNames.has(key) && typeof child === 'string') continue; // virtual oneof marker from decoding
+      problems.push(`${at}: unknown field of ${type.fullName.slice(1)}`);
+      continue;
+    }
+    if (child === null || child === undefined) continue;
+    field.resolve();
+    const resolved = field.resolvedType;
+    if (!(resolved instanceof protobuf.Type)) continue;
+    if (resolved.fullName === '.google.protobuf.Any') {
+      const items = field.repeated ? (Array.isArray(child) ? child : []) : [child];
+      items.forEach((item, i) => {
+        if (!isPlainObject(item) || typeof item.type_url !== 'string') {
+          problems.push(`${field.repeated ? `${at}[${i}]` : at}: an Any must be packed as {type_url, value}`);
+        }
+      });
+      continue;
+    }
+    if (field.map) {
+      if (!isPlainObject(child)) problems.push(`${at}: expected a map`);
+      else for (const [k, v] of Object.entries(child)) problems.push(...checkMessageFields(resolved, v, `${at}[${k}]`));
+    } else if (field.repeated) {
+      if (!Array.isArray(child)) problems.push(`${at}: expected a list`);
+      else child.forEach((item, i) => problems.push(...checkMessageFields(resolved, item, `${at}[${i}]`)));
+    } else {
+      problems.push(...checkMessageFields(resolved, child, at));
+    }
+  }
+  return problems;
+}
+
+/** Encodes `message` (plain object, proto field names) as `typeName`; throws XdsMessageError on unknown fields. */
+export function encodeMessage(typeName: string, message: object): Uint8Array {
+  const type = messageType(typeName);
+  const problems = checkMessageFields(type, message);
+  if (problems.length > 0) throw new XdsMessageError(typeName, problems);
+  return type.encode(type.fromObject(message)).finish();
+}
+
+/** Packs `message` into an Any of `typeName` (`envoy.config.cluster.v3.Cluster`). */
+export function packAny(typeName: string, message: object): AnyMessage {
+  return { type_url: `${TYPE_URL_PREFIX}${typeName}`, value: Buffer.from(encodeMessage(typeName, message)) };
+}
+
+/** Options that decode messages the way the generated `__Output` types describe them. */
+export const DECODE_OPTIONS: protobuf.IConversionOptions = {
+  longs: String,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+  arrays: true,
+  objects: true,
+};
+
+/** Decodes an Any into a plain object of its type; throws XdsMessageError when it cannot. */
+export function unpackAny<T = Record<string, unknown>>(any: AnyMessage): T {
+  const typeName = messageNameOf(any.type_url);
+  let type: protobuf.Type;
+  try {
+    type = messageType(typeName);
+  } catch (err) {
+    throw new XdsMessageError(typeName, ['unknown message type'], { cause: err });
+  }
+  try {
+    return type.toObject(type.decode(any.value), DECODE_OPTIONS) as T;
+  } catch (err) {
+    throw new XdsMessageError(typeName, [`cannot decode: ${(err as Error).message}`], { cause: err });
+  }
+}
