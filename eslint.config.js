@@ -44,5 +44,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'Use static imports, so that the dependency rules can check them.' },
+      ],
+    },
+  },
   ...boundaries,
 );

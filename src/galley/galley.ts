@@ -147,7 +147,7 @@ export function createGalley(opts: GalleyOptions): Galley {
       if (watch) {
         stopWatching = source.watch(
           (changes) => galley.apply(changes),
-          (err) => log.error({ err }, `config source failed: ${err.message}`),
+          (err) => log.warn({ err: err.message }, `config source: ${err.message}`),
         );
       }
       return current;

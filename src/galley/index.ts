@@ -5,3 +5,4 @@ export * from './galley.js';
 export * from './parse/index.js';
 export * from './source/config-source.js';
 export * from './source/file-source.js';
+export * from './duplicates.js';

@@ -44,12 +44,14 @@ export function checkMessageFields(type: protobuf.Type, value: unknown, path = '
     const resolved = field.resolvedType;
     if (!(resolved instanceof protobuf.Type)) continue;
     if (resolved.fullName === '.google.protobuf.Any') {
-      const items = field.repeated ? (Array.isArray(child) ? child : []) : [child];
-      items.forEach((item, i) => {
-        if (!isPlainObject(item) || typeof item.type_url !== 'string') {
-          problems.push(`${field.repeated ? `${at}[${i}]` : at}: an Any must be packed as {type_url, value}`);
-        }
-      });
+      const items: Array<[string, unknown]> = field.map
+        ? isPlainObject(child) ? Object.entries(child).map(([k, v]) => [`${at}[${k}]`, v]) : []
+        : field.repeated
+          ? Array.isArray(child) ? child.map((v, i) => [`${at}[${i}]`, v]) : []
+          : [[at, child]];
+      for (const [where, item] of items) {
+        if (!isPlainObject(item) || typeof item.type_url !== 'string') problems.push(`${where}: an Any must be packed as {type_url, value}`);
+      }
       continue;
     }
     if (field.map) {

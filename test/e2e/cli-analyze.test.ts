@@ -85,7 +85,7 @@ test('Should report validation errors too, and print JSON with -o json', async (
   assert.equal(r.status, 1);
   const out = JSON.parse(r.stdout) as { failed: boolean; issues: Array<{ field: string; severity: string }> };
   assert.equal(out.failed, true);
-  assert.deepEqual(out.issues.map((i) => i.field), ['spec.htp', 'spec']);
+  assert.deepEqual(out.issues.map((i) => i.field), ['spec', 'spec.htp'], 'issues are printed in line order');
 });
 
 test('Should list every analyzer with its code', () => {

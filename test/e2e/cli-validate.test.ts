@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHeddle } from '../support/heddle.js';
+import { spawnSync } from 'node:child_process';
+import { HEDDLE_BIN, runHeddle } from '../support/heddle.js';
 
 const VS = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -123,4 +124,29 @@ test('Should show usage for validate --help', () => {
   const r = runHeddle(['validate', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Usage: heddle validate/);
+});
+
+test('Should fail when a directory holds no config files, so a wrong path cannot pass', async () => {
+  await withFiles({ 'notes.txt': 'hello' }, (dir) => {
+    const r = runHeddle(['validate', dir]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /heddle: no config files \(\*\.yaml, \*\.yml, \*\.json\) found in /);
+  });
+});
+
+test('Should warn when two files define the same resource, naming the earlier one', async () => {
+  await withFiles({ 'a.yaml': VS, 'b.yaml': VS }, (dir) => {
+    const r = runHeddle(['validate', dir]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, `${join(dir, 'b.yaml')}:1: VirtualService default/reviews: warning: also defined at ${join(dir, 'a.yaml')}:1; this later definition replaces it\n`);
+  });
+});
+
+test('Should stop quietly when its output pipe closes early', async () => {
+  const bad = Array.from({ length: 200 }, (_, i) => VS.replace('name: reviews', `name: r${i}`).replace('subset: v1', 'subset: V1')).join('---\n');
+  await withFiles({ 'many.yaml': bad }, (dir) => {
+    const r = spawnSync('sh', ['-c', `node "${HEDDLE_BIN}" validate "${join(dir, 'many.yaml')}" | head -1`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stdout.split('\n').filter(Boolean).length, 1);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
 });

@@ -1,7 +1,7 @@
 // `heddle analyze PATH...`: cross-resource checks over a set of Istio config.
 import { Option, type Command } from 'commander';
 import { ANALYZERS, analyze, knownFromKubernetesObjects } from '../../galley/analysis/index.js';
-import { createFileSource, createSnapshot, issuesOf, type ConfigEntry, type ConfigIssue } from '../../galley/index.js';
+import { createFileSource, createSnapshot, findDuplicates, issuesOf, type ConfigEntry, type ConfigIssue } from '../../galley/index.js';
 import { collect, outputOption } from '../options.js';
 import { plural, printIssues, type OutputFormat } from '../report.js';
 
@@ -28,7 +28,8 @@ export function registerAnalyze(program: Command): void {
       }
       if (paths.length === 0) throw new Error('analyze needs at least one path (or - for stdin)');
       const units = await createFileSource({ paths }).list();
-      const validation: ConfigIssue[] = units.flatMap((u) => (u.parsed ? issuesOf(u.parsed) : []));
+      if (units.length === 0) throw new Error(`no config files (*.yaml, *.yml, *.json) found in ${paths.join(', ')}`);
+      const validation: ConfigIssue[] = [...units.flatMap((u) => (u.parsed ? issuesOf(u.parsed) : [])), ...findDuplicates(units)];
       const entries: ConfigEntry[] = [];
       const kubernetesObjects: Array<Readonly<Record<string, unknown>>> = [];
       for (const u of units) {

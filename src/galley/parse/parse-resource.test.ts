@@ -95,3 +95,75 @@ spec: {mtls: {mode: STRICT}}
 `);
   assert.deepEqual(out, ['vs.yaml:3: PeerAuthentication foo/<unnamed>: metadata.name: metadata.name is required']);
 });
+
+test('Should report an unresolved alias as a YAML error of that document alone', () => {
+  const parsed = parseConfigText(`apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: a}
+spec: {mtls: {mode: *nope}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: b}
+spec: {mtls: {mode: STRICT}}
+`, 'pa.yaml');
+  assert.equal(parsed.results.length, 1);
+  assert.equal(parsed.results[0]?.status, 'valid');
+  assert.match(issuesOf(parsed).map(formatIssue).join('\n'), /^pa\.yaml:\d+: YAML syntax error: .*nope/);
+});
+
+test('Should treat a null field as unset instead of crashing', () => {
+  const out = lines(`apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: {name: we}
+spec:
+  address: 10.0.0.1
+  serviceAccount:
+  locality:
+`);
+  assert.deepEqual(out, []);
+});
+
+test('Should validate every item of a kubectl List, with lines inside the list', () => {
+  const out = lines(`apiVersion: v1
+kind: List
+items:
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {name: ok}
+  spec: {host: reviews}
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {name: bad}
+  spec: {host: reviews, subsetz: []}
+`);
+  assert.deepEqual(out, ['vs.yaml:11: DestinationRule default/bad: spec.subsetz: unknown field "subsetz" (did you mean "subsets"?)']);
+});
+
+test('Should flag a misspelt Istio API group instead of ignoring the resource', () => {
+  const out = lines(`apiVersion: networking.istio.oi/v1
+kind: VirtualService
+metadata: {name: x}
+spec: {hosts: [a], http: [{route: [{destination: {host: a}}]}]}
+`);
+  assert.equal(out.length, 1);
+  assert.match(out[0]!, /^vs\.yaml:1: VirtualService default\/x: apiVersion: unsupported apiVersion "networking\.istio\.oi\/v1"/);
+});
+
+test('Should accept YAML merge keys', () => {
+  const out = lines(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: r}
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer: &lb {simple: ROUND_ROBIN}
+  subsets:
+  - name: v1
+    labels: {version: v1}
+    trafficPolicy:
+      loadBalancer:
+        <<: *lb
+`);
+  assert.deepEqual(out, []);
+});

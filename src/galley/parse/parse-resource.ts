@@ -70,7 +70,8 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
   }
   const accepted = apiVersionsOf(kind);
   if (!accepted.includes(apiVersion)) {
-    if (!isIstioGroup(apiVersion) && apiVersion.includes('/')) {
+    const group = apiVersion.split('/')[0]!;
+    if (!isIstioGroup(apiVersion) && apiVersion.includes('/') && !closest(group, [KINDS[kind].group])) {
       // A same-named kind of another API group is not ours.
       return { status: 'ignored', apiVersion, kind, value: raw };
     }
@@ -109,7 +110,8 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
   const schemaProblems = checkSchema(apiVersion, kind, raw);
   for (const p of schemaProblems) issues.push(issue('error', p.path, p.message));
 
-  const spec = isObject(raw.spec) ? raw.spec : {};
+  // As in Kubernetes and protobuf JSON, a null field means the field is unset.
+  const spec = isObject(raw.spec) ? (withoutNulls(raw.spec) as Record<string, unknown>) : {};
   const resource = {
     apiVersion,
     kind,
@@ -127,11 +129,22 @@ export function parseResource(doc: RawDocument, file: string): ParsedResource {
     for (const p of validateSemantics(resource)) issues.push(issue(p.severity, p.path, p.message));
   } catch (err) {
     // Semantic rules assume the schema's types; with schema errors they may trip over a bad value.
-    if (schemaProblems.length === 0) throw err;
+    // Without schema errors a throw is a validator bug: report it on this resource alone.
+    if (schemaProblems.length === 0) {
+      issues.push(issue('error', [], `internal error while validating this resource: ${(err as Error).message}`));
+    }
   }
 
   if (hasErrors(issues)) return { status: 'invalid', ref, issues };
   return { status: 'valid', resource, issues, location: { file, line: doc.line }, lineOf: doc.lineOf };
+}
+
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (!isObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) if (val !== null) out[k] = withoutNulls(val);
+  return out;
 }
 
 function stringMap(v: unknown): Record<string, string> {

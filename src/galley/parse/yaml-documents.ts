@@ -25,7 +25,8 @@ export interface ParsedYaml {
 /** Parses YAML text holding any number of documents. Empty documents are dropped. */
 export function parseYamlDocuments(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Merge keys (`<<: *base`) are accepted, as kubectl accepts them.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   const documents: RawDocument[] = [];
   const errors: YamlSyntaxError[] = [];
@@ -38,11 +39,15 @@ export function parseYamlDocuments(text: string): ParsedYaml {
     const contents = doc.contents as Node | null;
     if (contents === null || (isScalar(contents) && contents.value === null)) continue;
     const start = contents.range ? lineAt(contents.range[0]) : 1;
-    documents.push({
-      value: doc.toJS({ maxAliasCount: 100 }),
-      line: start,
-      lineOf: (path) => lineOfPath(contents, path, lineAt) ?? start,
-    });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // Unresolved or self-referencing aliases, and alias bombs, fail only here.
+      errors.push({ line: start, message: firstLine((err as Error).message) });
+      continue;
+    }
+    documents.push({ value, line: start, lineOf: (path) => lineOfPath(contents, path, lineAt) ?? start });
   }
   return { documents, errors };
 }

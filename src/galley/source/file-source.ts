@@ -1,8 +1,9 @@
 // A ConfigSource over files and directories (searched for *.yaml, *.yml and *.json), or stdin.
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
-import { parseConfigText } from '../parse/index.js';
+import { createIssue } from '../issue.js';
+import { parseConfigText, type ParsedFile } from '../parse/index.js';
 import type { ConfigSource, ConfigUnit, StopWatching } from './config-source.js';
 
 const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -34,49 +35,72 @@ async function readAllStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Lists the config files under `path` (itself if it is a file), sorted, and the directories seen. */
-async function expand(path: string, files: string[], dirs: string[], explicit: boolean): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    if (explicit) throw new ConfigPathError(path, 'no such file or directory', { cause: err });
+/** What one scan of the paths found. */
+interface Scan {
+  readonly files: string[];
+  readonly dirs: string[];
+  /** Explicit paths that do not exist (now). */
+  readonly missing: string[];
+}
+
+/**
+ * Lists the config files under `path` (itself if it is a file). Unreadable entries with a config
+ * extension (a dangling symlink, say) are listed too, so that reading them reports the problem.
+ * Directories are visited once by real path, so symlink loops end.
+ */
+async function expand(path: string, scan: Scan, seen: Set<string>): Promise<void> {
+  const info = await stat(path);
+  if (!info.isDirectory()) {
+    scan.files.push(path);
     return;
   }
-  if (info.isDirectory()) {
-    dirs.push(path);
-    const names = (await readdir(path)).sort();
-    for (const name of names) {
-      if (name.startsWith('.')) continue;
-      const full = join(path, name);
-      const sub = await stat(full).catch(() => undefined);
-      if (sub?.isDirectory()) await expand(full, files, dirs, false);
-      else if (CONFIG_EXTENSIONS.has(extname(name).toLowerCase())) files.push(full);
-    }
-  } else if (info.isFile()) {
-    files.push(path);
-  } else if (explicit) {
-    throw new ConfigPathError(path, 'not a file or directory');
+  const real = await realpath(path);
+  if (seen.has(real)) return;
+  seen.add(real);
+  scan.dirs.push(path);
+  for (const name of (await readdir(path)).sort()) {
+    if (name.startsWith('.')) continue;
+    const full = join(path, name);
+    const sub = await stat(full).catch(() => undefined);
+    if (sub?.isDirectory()) await expand(full, scan, seen);
+    else if (CONFIG_EXTENSIONS.has(extname(name).toLowerCase())) scan.files.push(full);
   }
+}
+
+async function scanPaths(paths: readonly string[]): Promise<Scan> {
+  const scan: Scan = { files: [], dirs: [], missing: [] };
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (p === STDIN) continue;
+    try {
+      await expand(p, scan, seen);
+    } catch {
+      scan.missing.push(p);
+    }
+  }
+  return { ...scan, files: [...new Set(scan.files)] };
+}
+
+/** A unit for a file that could not be read: one error, so the rest still loads. */
+function unreadable(file: string, err: unknown): ParsedFile {
+  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (a dangling link?)' : (err as Error).message;
+  return { file, results: [], fileIssues: [createIssue('error', [], `cannot read the file: ${reason}`, { location: { file, line: 1 } })] };
 }
 
 /** Creates a source that reads the given files and directories, and watches them for changes. */
 export function createFileSource(opts: FileSourceOptions): ConfigSource {
   const debounceMs = opts.debounceMs ?? 100;
   const readStdin = opts.readStdin ?? readAllStdin;
-  const fileStates = new Map<string, string>(); // path -> last content read
+  const fileStates = new Map<string, string>(); // path -> last content applied
 
-  async function scan(): Promise<{ files: string[]; dirs: string[] }> {
-    const files: string[] = [];
-    const dirs: string[] = [];
-    for (const p of opts.paths) if (p !== STDIN) await expand(p, files, dirs, true);
-    return { files: [...new Set(files)], dirs };
-  }
-
-  async function readUnit(path: string): Promise<ConfigUnit> {
-    const text = await readFile(path, 'utf8');
-    fileStates.set(path, text);
-    return { id: path, parsed: parseConfigText(text, path) };
+  /** Reads and parses a file; `state` is its text, or a marker of why it could not be read. */
+  async function readUnit(path: string): Promise<{ unit: ConfigUnit; state: string }> {
+    try {
+      const text = await readFile(path, 'utf8');
+      return { unit: { id: path, parsed: parseConfigText(text, path) }, state: text };
+    } catch (err) {
+      return { unit: { id: path, parsed: unreadable(path, err) }, state: `\0unreadable: ${(err as Error).message}` };
+    }
   }
 
   return {
@@ -84,17 +108,20 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
 
     async list() {
       const units: ConfigUnit[] = [];
-      if (opts.paths.includes(STDIN)) {
-        const text = await readStdin();
-        units.push({ id: STDIN, parsed: parseConfigText(text, STDIN) });
+      if (opts.paths.includes(STDIN)) units.push({ id: STDIN, parsed: parseConfigText(await readStdin(), STDIN) });
+      const { files, missing } = await scanPaths(opts.paths);
+      if (missing.length > 0) throw new ConfigPathError(missing[0]!, 'no such file or directory');
+      for (const f of files) {
+        const { unit, state } = await readUnit(f);
+        fileStates.set(f, state);
+        units.push(unit);
       }
-      const { files } = await scan();
-      for (const f of files) units.push(await readUnit(f));
       return units;
     },
 
     watch(onChange, onError): StopWatching {
       const watchers = new Map<string, FSWatcher>();
+      const reportedMissing = new Set<string>();
       let timer: NodeJS.Timeout | undefined;
       let running = false;
       let again = false;
@@ -107,22 +134,25 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
         }
         running = true;
         try {
-          const { files, dirs } = await scan().catch(() => ({ files: [] as string[], dirs: [] as string[] }));
-          watchAll(dirs, files);
+          const { files, dirs, missing } = await scanPaths(opts.paths);
+          watchAll(dirs);
+          for (const m of missing) {
+            if (!reportedMissing.has(m)) onError(new ConfigPathError(m, 'is gone; its last config keeps serving until it is back'));
+          }
+          reportedMissing.clear();
+          missing.forEach((m) => reportedMissing.add(m));
           const changes: ConfigUnit[] = [];
           const present = new Set(files);
           for (const f of files) {
-            const text = await readFile(f, 'utf8').catch(() => undefined);
-            if (text === undefined) {
-              present.delete(f);
-              continue;
-            }
-            if (fileStates.get(f) === text) continue;
-            fileStates.set(f, text);
-            changes.push({ id: f, parsed: parseConfigText(text, f) });
+            const { unit, state } = await readUnit(f);
+            if (fileStates.get(f) === state) continue;
+            fileStates.set(f, state);
+            changes.push(unit);
           }
           for (const f of [...fileStates.keys()]) {
-            if (!present.has(f)) {
+            // A file under a root that is gone keeps serving; one removed from a live root is removed.
+            const underMissingRoot = missing.some((m) => f === m || f.startsWith(`${m}/`));
+            if (!present.has(f) && !underMissingRoot) {
               fileStates.delete(f);
               changes.push({ id: f });
             }
@@ -145,9 +175,11 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
         timer = setTimeout(() => void rescan(), debounceMs);
       };
 
-      const watchAll = (dirs: string[], files: string[]): void => {
-        // Explicit files are watched through their directory, so that editors that replace files are seen.
-        const wanted = new Set([...dirs, ...files.filter((f) => opts.paths.includes(f)).map((f) => dirname(f))]);
+      const watchAll = (dirs: string[]): void => {
+        // Each explicit path is also watched through its parent, so that a replaced file or a
+        // directory that is removed and created again is seen.
+        const parents = opts.paths.filter((p) => p !== STDIN).map((p) => dirname(p));
+        const wanted = new Set([...dirs, ...parents]);
         for (const [p, w] of watchers) {
           if (!wanted.has(p)) {
             w.close();
@@ -171,10 +203,7 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
       };
 
       // Changes made between list() and the watchers being in place are caught by a first rescan.
-      void scan().then(({ files, dirs }) => {
-        watchAll(dirs, files);
-        return rescan();
-      }, onError);
+      void rescan();
       return () => {
         stopped = true;
         if (timer) clearTimeout(timer);
