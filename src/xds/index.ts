@@ -5,3 +5,4 @@ export * from './ads-service.js';
 export * from './protos.js';
 export * from './resource-names.js';
 export * from './type-urls.js';
+export * from './struct.js';

@@ -23,8 +23,12 @@ export interface PushContext {
   servicesFor(proxy: Proxy): readonly Service[];
   /** The service with this host, if any (the one in `namespace` first, when given). */
   service(hostname: string, namespace?: string): Service | undefined;
-  /** Endpoints of a service port. */
-  endpoints(hostname: string, port: number): readonly ServiceEndpoint[];
+  /**
+   * Endpoints of a service port (of the service in `namespace` when given). They are read live from
+   * the registry, as Istio's EDS reads its endpoint index, so an endpoint-only change needs no new
+   * push context.
+   */
+  endpoints(hostname: string, port: number, namespace?: string): readonly ServiceEndpoint[];
   /**
    * VirtualServices that apply to `gateway` (`mesh`, or `namespace/name` of a Gateway) and are
    * visible to `proxy`, in Istio's order (oldest first, then by namespace/name). Delegates are

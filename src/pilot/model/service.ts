@@ -72,8 +72,11 @@ export interface RegistryChange {
 export interface ServiceRegistry {
   /** Every service, sorted by host name then namespace. */
   services(): readonly Service[];
-  /** The endpoints of `hostname`'s service port `port` (from the service in `namespace` if several define it). */
-  endpoints(hostname: string, port: number): readonly ServiceEndpoint[];
+  /**
+   * The endpoints of `hostname`'s service port `port`: those of the service in `namespace` when
+   * given (several namespaces may define one host), else those of every service with that host.
+   */
+  endpoints(hostname: string, port: number, namespace?: string): readonly ServiceEndpoint[];
   /** Calls `listener` after every change; returns an unsubscribe function. */
   onChange(listener: (change: RegistryChange) => void): () => void;
 }

@@ -1,0 +1,51 @@
+// Inbound clusters of a sidecar: `inbound|port||`, one per port its workload serves, each
+// sending to the app on 127.0.0.1:port.
+//
+// Istio since 1.10 makes these ORIGINAL_DST clusters bound to 127.0.0.6, so that apps listening
+// only on the pod IP are reachable. Heddle uses a STATIC 127.0.0.1 endpoint instead (Istio's
+// older form): it works the same in explicit mode, where nothing is captured and there is no
+// original destination to read, and with several sidecars side by side on one host; it needs no
+// 127.0.0.6 (absent on macOS loopback); and loopback egress is never captured, so it cannot loop.
+// The cost is Istio's pre-1.10 one: the app must listen on loopback (or on all addresses).
+import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
+import { inboundClusterName } from '../../../xds/index.js';
+import type { WorkloadPort } from '../../model/proxy.js';
+import type { ClusterContext } from './cluster-context.js';
+import { finishCluster, setHttp2, type ClusterDraft } from './cluster-draft.js';
+import { buildCircuitBreakers } from './connection-pool.js';
+import { isHttp2Protocol } from './upstream-protocol.js';
+
+/** Where inbound clusters reach the app. */
+export const INBOUND_APP_ADDRESS = '127.0.0.1';
+
+/** One inbound cluster per distinct port in the proxy's `workloadPorts`, in port order. */
+export function buildInboundClusters(ctx: ClusterContext): Cluster[] {
+  const ports = new Map<number, WorkloadPort>();
+  for (const p of ctx.proxy.workloadPorts) if (!ports.has(p.port)) ports.set(p.port, p);
+  return [...ports.values()].sort((a, b) => a.port - b.port).map((p) => buildInboundCluster(ctx, p));
+}
+
+/** `inbound|port||`: STATIC to 127.0.0.1:port, HTTP/2 for gRPC and HTTP2 ports (by protocol or Istio's port-name prefix). */
+export function buildInboundCluster(ctx: ClusterContext, port: WorkloadPort): Cluster {
+  const name = inboundClusterName(port.port);
+  const draft: ClusterDraft = {
+    cluster: {
+      name,
+      type: 'STATIC',
+      connect_timeout: ctx.connectTimeout,
+      lb_policy: 'ROUND_ROBIN',
+      circuit_breakers: buildCircuitBreakers(undefined),
+      load_assignment: {
+        cluster_name: name,
+        endpoints: [{
+          locality: {},
+          lb_endpoints: [{ endpoint: { address: { socket_address: { address: INBOUND_APP_ADDRESS, port_value: port.port } } } }],
+          load_balancing_weight: { value: 1 },
+        }],
+      },
+    },
+  };
+  const prefix = port.name?.split('-')[0];
+  if (isHttp2Protocol(port.protocol) || isHttp2Protocol(prefix)) setHttp2(draft);
+  return finishCluster(draft);
+}

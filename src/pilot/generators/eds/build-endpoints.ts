@@ -1,0 +1,39 @@
+// EDS: a ClusterLoadAssignment for each cluster a proxy asks for, from the registry's endpoints
+// of the service port, narrowed to a subset's labels for subset clusters.
+import type { ClusterLoadAssignment } from '../../../xds/generated/envoy/config/endpoint/v3/ClusterLoadAssignment.js';
+import { parseClusterName, type ClusterKey } from '../../../xds/index.js';
+import type { PushContext } from '../../model/push-context.js';
+import type { Proxy } from '../../model/proxy.js';
+import type { ServiceEndpoint } from '../../model/service.js';
+import { findSubset } from '../shared/merge-traffic-policy.js';
+import { buildLocalityLbEndpoints } from './locality-lb-endpoints.js';
+
+/**
+ * One ClusterLoadAssignment per name in `clusterNames`, in that order. Every name gets one, even
+ * when it has no endpoints: a name that is not an outbound service cluster, a service with no
+ * endpoints, or a subset the applicable DestinationRule does not define (its traffic must not
+ * fall back to every endpoint) gets an assignment with no endpoints.
+ */
+export function buildEndpoints(proxy: Proxy, push: PushContext, clusterNames: readonly string[]): ClusterLoadAssignment[] {
+  const ipOnly = proxy.generator === 'grpc';
+  return clusterNames.map((name) => {
+    const key = parseClusterName(name);
+    const endpoints = key && key.direction === 'outbound' ? endpointsFor(proxy, push, key) : [];
+    return { cluster_name: name, endpoints: buildLocalityLbEndpoints(endpoints, { ipOnly }) };
+  });
+}
+
+/**
+ * The endpoints of a cluster: those of the service port (of the service the proxy sees under that
+ * host, its own namespace's first), filtered by the subset's labels.
+ */
+export function endpointsFor(proxy: Proxy, push: PushContext, key: ClusterKey): readonly ServiceEndpoint[] {
+  const service = push.service(key.host, proxy.namespace);
+  const all = push.endpoints(key.host, key.port, service?.namespace);
+  if (!key.subset) return all;
+  const subset = findSubset(push.destinationRuleFor(proxy, key.host)?.spec, key.subset);
+  if (!subset) return [];
+  const labels = Object.entries(subset.labels ?? {});
+  if (labels.length === 0) return all;
+  return all.filter((endpoint) => labels.every(([k, v]) => endpoint.labels[k] === v));
+}
