@@ -1,0 +1,80 @@
+// The sidecar's inbound capture listener, `virtualInbound`: one filter chain per workload port,
+// matched on the original destination port, into the app's `inbound|port||` cluster.
+import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, VIRTUAL_INBOUND_LISTENER, inboundClusterName } from '../../../xds/index.js';
+import type { FilterChain } from '../../../xds/generated/envoy/config/listener/v3/FilterChain.js';
+import type { Listener } from '../../../xds/generated/envoy/config/listener/v3/Listener.js';
+import type { HttpConnectionManager } from '../../../xds/generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpConnectionManager.js';
+import type { Proxy } from '../../model/proxy.js';
+import type { PushContext } from '../../model/push-context.js';
+import { workloadPortProtocol } from '../../registry/protocol.js';
+import { buildInboundRoute, isHttpOrSniffed } from '../rds/default-routes.js';
+import { buildHttpFilters } from './http-filters.js';
+import { originalDst, tlsInspector } from './listener-filters.js';
+import type { ListenerOptions } from './listener-options.js';
+import type { FilterChainContext } from './listener-security.js';
+import { httpConnectionManagerFilter, tcpProxyFilter } from './network-filters.js';
+
+/**
+ * `virtualInbound` on 0.0.0.0 at the inbound capture port. Chains, in order: the capture port
+ * itself to BlackHoleCluster (no loops); each workload port (HTTP ports through a connection
+ * manager with an inline route, others through a TCP proxy), as the security hook shapes them;
+ * and by default InboundPassthroughCluster for ports the workload did not declare.
+ */
+export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, options: ListenerOptions): Listener {
+  const idle = push.mesh.tcpIdleTimeoutMs;
+  const chains: FilterChain[] = [
+    {
+      name: `${VIRTUAL_INBOUND_LISTENER}-blackhole`,
+      filter_chain_match: { destination_port: { value: options.virtualInboundPort } },
+      filters: [tcpProxyFilter(BLACKHOLE_CLUSTER, { cluster: BLACKHOLE_CLUSTER }, idle)],
+    },
+  ];
+  const ports = [...new Map(proxy.workloadPorts.map((p) => [p.port, p])).values()].sort((a, b) => a.port - b.port);
+  for (const wp of ports) {
+    const protocol = workloadPortProtocol(wp);
+    if (protocol === 'UDP' || wp.port === options.virtualInboundPort || wp.port === options.virtualOutboundPort) continue;
+    const ctx: FilterChainContext = { proxy, push, listenerClass: 'sidecar-inbound', port: wp.port };
+    const cluster = inboundClusterName(wp.port);
+    const terminal = isHttpOrSniffed(protocol)
+      ? httpConnectionManagerFilter(inboundHcm(wp.port, cluster, buildHttpFilters(ctx, options.security)))
+      : tcpProxyFilter(cluster, { cluster }, idle);
+    const plaintext: FilterChain = {
+      name: `0.0.0.0_${wp.port}`,
+      filter_chain_match: { destination_port: { value: wp.port } },
+      filters: isHttpOrSniffed(protocol) ? [terminal] : [...options.security.networkFilters(ctx), terminal],
+    };
+    chains.push(...options.security.inboundFilterChains(ctx, plaintext));
+  }
+  const passthrough: FilterChainContext = { proxy, push, listenerClass: 'sidecar-inbound', port: 0 };
+  return {
+    name: VIRTUAL_INBOUND_LISTENER,
+    address: { socket_address: { address: '0.0.0.0', port_value: options.virtualInboundPort } },
+    traffic_direction: 'INBOUND',
+    listener_filters: [originalDst(), tlsInspector()],
+    filter_chains: chains,
+    default_filter_chain: {
+      name: VIRTUAL_INBOUND_LISTENER,
+      filters: [...options.security.networkFilters(passthrough), tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER, { cluster: INBOUND_PASSTHROUGH_CLUSTER }, idle)],
+    },
+  };
+}
+
+/**
+ * The inbound connection manager: one virtual host for any authority, routing to the app's
+ * cluster. It trusts no client X-Forwarded-For, and forwards the client certificate's details
+ * (XFCC) when the connection is mTLS.
+ */
+function inboundHcm(port: number, cluster: string, httpFilters: HttpConnectionManager['http_filters']): HttpConnectionManager {
+  return {
+    stat_prefix: `inbound_0.0.0.0_${port}`,
+    route_config: {
+      name: cluster,
+      virtual_hosts: [{ name: `inbound|http|${port}`, domains: ['*'], routes: [buildInboundRoute(cluster)] }],
+      validate_clusters: { value: false },
+    },
+    http_filters: httpFilters ?? [],
+    use_remote_address: { value: false },
+    forward_client_cert_details: 'APPEND_FORWARD',
+    set_current_client_cert_details: { subject: { value: true }, dns: true, uri: true },
+  };
+}
