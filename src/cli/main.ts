@@ -3,6 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { configureLogging, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/index.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerControlPlane } from './commands/control-plane.js';
+import { registerProxyConfig } from './commands/proxy-config.js';
+import { registerProxyStatus } from './commands/proxy-status.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion, VERSION } from './commands/version.js';
 
@@ -12,6 +14,7 @@ const program = new Command('heddle')
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'))
   .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true })
   .exitOverride()
   .hook('preAction', (cmd) => {
     const opts = cmd.optsWithGlobals() as { logLevel: LogLevel; logFormat: LogFormat };
@@ -21,6 +24,8 @@ const program = new Command('heddle')
 registerValidate(program);
 registerAnalyze(program);
 registerControlPlane(program);
+registerProxyStatus(program);
+registerProxyConfig(program);
 registerVersion(program);
 
 try {

@@ -1,5 +1,6 @@
 // Galley's metrics: how much config passed and failed validation, and the snapshot it serves.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { KINDS } from '../api/index.js';
 import type { Galley } from '../galley/index.js';
 
 /** Registers Galley's metrics on `registry` and keeps them current. Returns an unsubscribe function. */
@@ -20,7 +21,8 @@ export function instrumentGalley(galley: Galley, registry: Registry): () => void
   const update = (): void => {
     const snap = galley.snapshot();
     version.set(snap.version);
-    resources.reset();
+    // Every kind keeps a series, at 0 when it has no resources, so dashboards see it drop.
+    for (const kind of Object.keys(KINDS)) resources.set({ kind }, 0);
     for (const e of snap.all()) resources.inc({ kind: e.resource.kind });
   };
   update();

@@ -3,8 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** A debug handler returns a JSON-able value for a request's query. */
+/** A debug handler returns a JSON-able value for a request's query, or throws DebugHttpError. */
 export type DebugHandler = (query: URLSearchParams) => unknown;
+
+/** Thrown by a debug handler to answer with an HTTP error (400, 404…) and a JSON `{error}` body. */
+export class DebugHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DebugHttpError';
+  }
+}
 
 export interface MonitoringOptions {
   readonly host: string;
@@ -49,7 +60,8 @@ async function handle(opts: MonitoringOptions, req: IncomingMessage, res: Server
       else send(res, 200, 'application/json', `${JSON.stringify(handler(url.searchParams), null, 2)}\n`);
     }
   } catch (err) {
-    send(res, 500, 'text/plain', `${(err as Error).message}\n`);
+    if (err instanceof DebugHttpError) send(res, err.status, 'application/json', `${JSON.stringify({ error: err.message })}\n`);
+    else send(res, 500, 'text/plain', `${(err as Error).message}\n`);
   }
 }
 

@@ -135,6 +135,7 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
         running = true;
         try {
           const { files, dirs, missing } = await scanPaths(opts.paths);
+          if (stopped) return;
           watchAll(dirs);
           for (const m of missing) {
             if (!reportedMissing.has(m)) onError(new ConfigPathError(m, 'is gone; its last config keeps serving until it is back'));
@@ -176,6 +177,7 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
       };
 
       const watchAll = (dirs: string[]): void => {
+        if (stopped) return;
         // Each explicit path is also watched through its parent, so that a replaced file or a
         // directory that is removed and created again is seen.
         const parents = opts.paths.filter((p) => p !== STDIN).map((p) => dirname(p));
