@@ -3,6 +3,7 @@
 // growing size. The smallest mesh is the baseline the others are compared with.
 import { createPilotParts } from '../src/control-plane/pilot-parts.js';
 import { parseProxy } from '../src/pilot/model/parse-proxy.js';
+import { sidecarRouteNames } from '../src/pilot/generators/rds/index.js';
 import { findGenerator } from '../src/pilot/server/index.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, structFromJson } from '../src/xds/index.js';
 import type { Node__Output } from '../src/xds/index.js';
@@ -56,10 +57,7 @@ export function runGenerationBench(log: (line: string) => void): BenchTable {
       const edsNames = clusters.filter((c) => (c.message as { type?: string }).type === 'EDS').map((c) => c.name);
       const endpoints = gen(ENDPOINT_TYPE, edsNames);
       const listeners = gen(LISTENER_TYPE);
-      const routeNames = [...new Set(listeners.flatMap((l) => JSON.stringify(l.message).match(/"route_config_name":"([^"]+)"/g) ?? []))].map((m) =>
-        m.slice('"route_config_name":"'.length, -1),
-      );
-      const routes = gen(ROUTE_TYPE, routeNames);
+      const routes = gen(ROUTE_TYPE, sidecarRouteNames(proxy, push));
       const t2 = performance.now();
       if (round === 0) continue; // warm-up
       pushTimes.push(t1 - t0);

@@ -24,6 +24,7 @@ console.log(`running ${files.length} test files`);
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
-  { cwd: root, stdio: 'inherit' },
+  // Strict xDS encoding: every generated message is checked field by field (src/xds/any.ts).
+  { cwd: root, stdio: 'inherit', env: { ...process.env, HEDDLE_XDS_STRICT: '1' } },
 );
 process.exit(result.status ?? 1);

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packAny, unpackAny, XdsMessageError } from './any.js';
+import { packAny, setStrictEncoding, unpackAny, XdsMessageError } from './any.js';
+
+setStrictEncoding(true);
 import { CLUSTER_TYPE } from './type-urls.js';
 
 test('Should round-trip a Cluster through an Any', () => {

@@ -37,7 +37,14 @@ export function xdsRoot(): protobuf.Root {
   return r;
 }
 
-/** The message type `fullName` (`envoy.config.cluster.v3.Cluster`); throws if it is not loaded. */
+const types = new Map<string, protobuf.Type>();
+
+/** The message type `fullName` (`envoy.config.cluster.v3.Cluster`); throws if it is not loaded. Looked up once. */
 export function messageType(fullName: string): protobuf.Type {
-  return xdsRoot().lookupType(fullName);
+  let type = types.get(fullName);
+  if (!type) {
+    type = xdsRoot().lookupType(fullName);
+    types.set(fullName, type);
+  }
+  return type;
 }
