@@ -93,3 +93,9 @@ test('Should list every analyzer with its code', () => {
   assert.equal(r.status, 0);
   for (const code of ['IST0101', 'IST0109', 'IST0127', 'IST0130', 'IST0173', 'IST0174']) assert.match(r.stdout, new RegExp(`^${code}\\t`, 'm'));
 });
+
+test('Should warn when two files define the same resource, naming the earlier one', async () => {
+  const r = await analyzeFiles({ 'platform.yaml': PLATFORM, 'a.yaml': DR, 'b.yaml': DR });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, `${join(r.dir, 'b.yaml')}:1: DestinationRule default/reviews: warning: also defined at ${join(r.dir, 'a.yaml')}:1; this later definition replaces it\n`);
+});

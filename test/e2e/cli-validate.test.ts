@@ -134,14 +134,6 @@ test('Should fail when a directory holds no config files, so a wrong path cannot
   });
 });
 
-test('Should warn when two files define the same resource, naming the earlier one', async () => {
-  await withFiles({ 'a.yaml': VS, 'b.yaml': VS }, (dir) => {
-    const r = runHeddle(['validate', dir]);
-    assert.equal(r.status, 0);
-    assert.equal(r.stdout, `${join(dir, 'b.yaml')}:1: VirtualService default/reviews: warning: also defined at ${join(dir, 'a.yaml')}:1; this later definition replaces it\n`);
-  });
-});
-
 test('Should stop quietly when its output pipe closes early', async () => {
   const bad = Array.from({ length: 200 }, (_, i) => VS.replace('name: reviews', `name: r${i}`).replace('subset: v1', 'subset: V1')).join('---\n');
   await withFiles({ 'many.yaml': bad }, (dir) => {

@@ -81,11 +81,7 @@ const EXPECTED_WARNINGS: Readonly<Record<string, readonly { field: RegExp; messa
 const WARNING_LINE = /^[^:]+:\d+: \S+ \S+: (\S+): warning: (.*)$/;
 const SUMMARY = /^(\d+) resources? in 1 file: all valid$/;
 
-// A task page applies one step after another, so a fixture redefines resources as it goes.
-const REDEFINED = /: warning: also defined at \S+; this later definition replaces it$/;
-
 function isExpectedWarning(file: string, line: string): boolean {
-  if (REDEFINED.test(line)) return true;
   const m = WARNING_LINE.exec(line);
   if (!m) return false;
   const [, field, message] = m;

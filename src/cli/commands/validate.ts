@@ -1,6 +1,6 @@
 // `heddle validate PATH...`: schema and semantic validation of Istio config files.
 import type { Command } from 'commander';
-import { createFileSource, findDuplicates, hasErrors, issuesOf } from '../../galley/index.js';
+import { createFileSource, hasErrors, issuesOf } from '../../galley/index.js';
 import { plural, printIssues, type OutputFormat } from '../report.js';
 import { outputOption } from '../options.js';
 
@@ -13,7 +13,9 @@ export function registerValidate(program: Command): void {
     .action(async (paths: string[], opts: { output: OutputFormat }) => {
       const units = await createFileSource({ paths }).list();
       if (units.length === 0) throw new Error(`no config files (*.yaml, *.yml, *.json) found in ${paths.join(', ')}`);
-      const issues = [...units.flatMap((u) => (u.parsed ? issuesOf(u.parsed) : [])), ...findDuplicates(units)];
+      // Each resource is checked on its own, as istioctl validate does; resources defined twice
+      // across files are a cross-resource finding, reported by analyze.
+      const issues = units.flatMap((u) => (u.parsed ? issuesOf(u.parsed) : []));
       const results = units.flatMap((u) => u.parsed?.results ?? []);
       const checked = results.filter((r) => r.status !== 'ignored').length;
       const invalid = results.filter((r) => r.status === 'invalid').length;
