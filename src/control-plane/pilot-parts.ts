@@ -3,6 +3,7 @@
 // file is the one place that names the implementations.
 import type { ConfigSnapshot } from '../galley/index.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../xds/index.js';
+import { cachedByView } from '../pilot/generators/cached-generator.js';
 import { clusterGenerator } from '../pilot/generators/cds/cluster-generator.js';
 import { endpointGenerator } from '../pilot/generators/eds/endpoint-generator.js';
 import { createGatewayLdsGenerator, createGrpcLdsGenerator, createSidecarLdsGenerator } from '../pilot/generators/lds/lds-generator.js';
@@ -35,14 +36,16 @@ export interface PilotParts {
 /** The generators, keyed as the ADS server looks them up (see generatorKey). */
 export function createGenerators(): Generators {
   return new Map([
-    [generatorKey(undefined, CLUSTER_TYPE), clusterGenerator],
+    // Clusters and routes depend only on the push and the proxy's view, so proxies that share a
+    // view share them; endpoints are read live and sidecar listeners depend on the workload.
+    [generatorKey(undefined, CLUSTER_TYPE), cachedByView(clusterGenerator)],
     [generatorKey(undefined, ENDPOINT_TYPE), endpointGenerator],
     [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator()],
     [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator()],
     [generatorKey('grpc', LISTENER_TYPE), createGrpcLdsGenerator()],
-    [generatorKey(undefined, ROUTE_TYPE), createSidecarRdsGenerator()],
-    [generatorKey('router', ROUTE_TYPE), createGatewayRdsGenerator()],
-    [generatorKey('grpc', ROUTE_TYPE), createGrpcRdsGenerator()],
+    [generatorKey(undefined, ROUTE_TYPE), cachedByView(createSidecarRdsGenerator())],
+    [generatorKey('router', ROUTE_TYPE), cachedByView(createGatewayRdsGenerator())],
+    [generatorKey('grpc', ROUTE_TYPE), cachedByView(createGrpcRdsGenerator())],
   ]);
 }
 

@@ -35,8 +35,17 @@ export function workloadMetadata(endpoint: ServiceEndpoint): string {
   return `${name};${endpoint.namespace};${canonicalName};${revision};`;
 }
 
-/** The LbEndpoint for `endpoint`: HEALTHY or UNHEALTHY, with its weight and metadata. */
+/** Built LbEndpoints by endpoint: registry endpoints are immutable, and a change makes a new object. */
+const built = new WeakMap<ServiceEndpoint, LbEndpoint>();
+
+/** The LbEndpoint for `endpoint`: HEALTHY or UNHEALTHY, with its weight and metadata. Built once per endpoint. */
 export function buildLbEndpoint(endpoint: ServiceEndpoint): LbEndpoint {
+  let lb = built.get(endpoint);
+  if (!lb) built.set(endpoint, (lb = createLbEndpoint(endpoint)));
+  return lb;
+}
+
+function createLbEndpoint(endpoint: ServiceEndpoint): LbEndpoint {
   const filterMetadata: Record<string, Struct> = { istio: structFromJson({ workload: workloadMetadata(endpoint) }) };
   if (endpoint.tlsMode === 'istio') filterMetadata[TRANSPORT_SOCKET_MATCH_METADATA] = ISTIO_TLS_MODE;
   return {

@@ -1,0 +1,49 @@
+// A generator decorator that shares what it builds between proxies that see the same config
+// during one push: a mesh has many proxies per namespace and app, and they all need the same
+// clusters and routes. Istio keeps an xDS cache for the same reason.
+import type { PushContext } from '../model/push-context.js';
+import type { Proxy } from '../model/proxy.js';
+import type { Generator, ResourceNames, XdsResource } from './generator.js';
+
+/**
+ * What decides a proxy's view of the config for the cached types: its kind, namespace (visibility,
+ * DestinationRule precedence), labels (Sidecar and DestinationRule workload selectors, route
+ * sourceLabels), workload ports (inbound clusters) and IP family (DNS lookup family). Proxies with
+ * the same key get the same clusters and routes from one push context.
+ */
+export function proxyViewKey(proxy: Proxy): string {
+  const labels = Object.keys(proxy.labels)
+    .sort()
+    .map((k) => `${k}=${proxy.labels[k]}`)
+    .join(',');
+  const ports = proxy.workloadPorts.map((p) => `${p.name ?? ''}:${p.port}`).join(',');
+  const family = proxy.ipAddresses.some((a) => a.includes(':')) ? (proxy.ipAddresses.some((a) => !a.includes(':')) ? 'dual' : 'v6') : 'v4';
+  return `${proxy.generator}|${proxy.type}|${proxy.namespace}|${labels}|${ports}|${family}`;
+}
+
+/**
+ * Wraps `generator` so that, within one push context, a second proxy with the same view and the
+ * same requested names gets the resources built for the first. The cache lives as long as the push
+ * context (a WeakMap entry), so a new push never sees stale resources. Only for generators whose
+ * output depends on nothing but the push context and the proxy's view: not EDS, which reads
+ * endpoints live, and not sidecar LDS, which depends on the workload's own ports. Clusters carry
+ * the service accounts of their endpoints (for SAN checks), which an endpoint-only push does not
+ * refresh: as before caching, they follow at the next full push.
+ */
+export function cachedByView(generator: Generator): Generator {
+  const byPush = new WeakMap<PushContext, Map<string, readonly XdsResource[]>>();
+  return {
+    typeUrl: generator.typeUrl,
+    generate(proxy: Proxy, push: PushContext, names: ResourceNames): readonly XdsResource[] {
+      let cache = byPush.get(push);
+      if (!cache) byPush.set(push, (cache = new Map()));
+      const key = `${proxyViewKey(proxy)}#${names === undefined ? '*' : [...names].sort().join(',')}`;
+      let resources = cache.get(key);
+      if (!resources) {
+        resources = generator.generate(proxy, push, names);
+        cache.set(key, resources);
+      }
+      return resources;
+    },
+  };
+}
