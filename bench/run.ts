@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runGenerationBench } from './xds-generation.js';
+import { runPushBench } from './xds-push.js';
 import { toMarkdown, type BenchTable } from './report.js';
 
 const only = process.argv.slice(2);
@@ -14,6 +15,10 @@ const tables: BenchTable[] = [];
 if (wanted('xds-generation')) {
   log('xds-generation: building push contexts and sidecar configs');
   tables.push(runGenerationBench(log));
+}
+if (wanted('xds-push')) {
+  log('xds-push: timing one config change to ACK at 100 and 500 ADS clients');
+  tables.push(await runPushBench(log));
 }
 
 const out = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));

@@ -36,10 +36,10 @@ export interface PilotParts {
 /** The generators, keyed as the ADS server looks them up (see generatorKey). */
 export function createGenerators(): Generators {
   return new Map([
-    // Clusters and routes depend only on the push and the proxy's view, so proxies that share a
-    // view share them; endpoints are read live and sidecar listeners depend on the workload.
+    // Clusters, endpoints and routes depend only on the push and the proxy's view, so proxies
+    // that share a view share them; sidecar listeners depend on the workload's own ports.
     [generatorKey(undefined, CLUSTER_TYPE), cachedByView(clusterGenerator)],
-    [generatorKey(undefined, ENDPOINT_TYPE), endpointGenerator],
+    [generatorKey(undefined, ENDPOINT_TYPE), cachedByView(endpointGenerator)],
     [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator()],
     [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator()],
     [generatorKey('grpc', LISTENER_TYPE), createGrpcLdsGenerator()],

@@ -24,11 +24,11 @@ export function proxyViewKey(proxy: Proxy): string {
 /**
  * Wraps `generator` so that, within one push context, a second proxy with the same view and the
  * same requested names gets the resources built for the first. The cache lives as long as the push
- * context (a WeakMap entry), so a new push never sees stale resources. Only for generators whose
- * output depends on nothing but the push context and the proxy's view: not EDS, which reads
- * endpoints live, and not sidecar LDS, which depends on the workload's own ports. Clusters carry
- * the service accounts of their endpoints (for SAN checks), which an endpoint-only push does not
- * refresh: as before caching, they follow at the next full push.
+ * context (a WeakMap entry), and the ADS server builds a new push context for every push
+ * (endpoint-only ones too), so a push never sees stale resources. Only for generators whose
+ * output depends on nothing but the push context and the proxy's view: not sidecar LDS, which
+ * depends on the workload's own ports. Clusters carry the service accounts of their endpoints (for
+ * SAN checks), which an endpoint-only push does not send: they follow at the next full push.
  */
 export function cachedByView(generator: Generator): Generator {
   const byPush = new WeakMap<PushContext, Map<string, readonly XdsResource[]>>();

@@ -24,9 +24,9 @@ export interface PushContext {
   /** The service with this host, if any (the one in `namespace` first, when given). */
   service(hostname: string, namespace?: string): Service | undefined;
   /**
-   * Endpoints of a service port (of the service in `namespace` when given). They are read live from
-   * the registry, as Istio's EDS reads its endpoint index, so an endpoint-only change needs no new
-   * push context.
+   * Endpoints of a service port (of the service in `namespace` when given). They are read from
+   * the registry when asked; the ADS server builds a new push context for every push, so what
+   * generators build from them may be shared within one push.
    */
   endpoints(hostname: string, port: number, namespace?: string): readonly ServiceEndpoint[];
   /**

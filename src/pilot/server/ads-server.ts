@@ -85,21 +85,20 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
   });
 
   /**
-   * Starts a debounced push: a full push builds one new push context, which every connection is
-   * generated from; an EDS-only push reuses the current one, whose endpoints are read live from
-   * the registry (Istio's incremental EDS).
+   * Starts a debounced push. Every push builds one new push context (a few ms even at thousands
+   * of services), which every connection is generated from; so generators may share what they
+   * build within a push, endpoints included. An EDS-only push still sends only EDS, and only to
+   * proxies that watch the changed hosts (Istio's incremental EDS).
    */
   function startPush(change: PendingChange): void {
-    let push = current;
-    if (change.full || !push) {
-      try {
-        push = opts.createPushContext();
-      } catch (err) {
-        log.error({ err, reasons: [...change.reasons] }, 'building the push context failed; proxies keep their config');
-        return;
-      }
-      current = push;
+    let push: PushContext;
+    try {
+      push = opts.createPushContext();
+    } catch (err) {
+      log.error({ err, reasons: [...change.reasons] }, 'building the push context failed; proxies keep their config');
+      return;
     }
+    current = push;
     for (const reason of change.reasons) metrics.triggered(reason);
     const conns = registry.all();
     log.debug({ version: push.version, full: change.full, reasons: [...change.reasons], connections: conns.length }, 'push started');
