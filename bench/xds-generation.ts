@@ -91,7 +91,7 @@ export function runGenerationBench(log: (line: string) => void): BenchTable {
     header: ['services', 'xDS resources', 'push context ms', 'full config ms, first proxy', '× 100 services', 'full config ms, next replica', 'config + registry MB'],
     rows,
     notes: [
-      '"First proxy" builds everything for the first proxy of a view after a push; "next replica" is another proxy with the same namespace, labels and ports in the same push, whose clusters and routes come from the push\'s cache (endpoints and listeners are built per proxy).',
+      '"First proxy" builds everything for the first proxy of a view after a push; "next replica" is another proxy with the same namespace, labels and ports in the same push, whose clusters, endpoints and routes come from the push\'s cache (listeners are built per proxy). Endpoint assignments also carry over from one push to the next while the endpoints are unchanged, as they are between the rounds here; clusters and routes are rebuilt for every push.',
     ],
   };
 }

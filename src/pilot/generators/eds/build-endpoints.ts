@@ -23,17 +23,36 @@ export function buildEndpoints(proxy: Proxy, push: PushContext, clusterNames: re
   });
 }
 
+/** What a cluster's assignment is built from: the service port's endpoints, and the subset's labels. */
+export interface EndpointSource {
+  /** The endpoints of the service port, as the registry returned them (unchanged lists are the same object). */
+  readonly all: readonly ServiceEndpoint[];
+  /** The subset's labels; undefined for the whole service, null for a subset that is not defined. */
+  readonly subsetLabels: Readonly<Record<string, string>> | undefined | null;
+}
+
+/** Where a cluster's endpoints come from, for `key` as seen by `proxy`. */
+export function endpointSourceOf(proxy: Proxy, push: PushContext, key: ClusterKey): EndpointSource {
+  const service = push.service(key.host, proxy.namespace);
+  const all = push.endpoints(key.host, key.port, service?.namespace);
+  if (!key.subset) return { all, subsetLabels: undefined };
+  const subset = findSubset(push.destinationRuleFor(proxy, key.host)?.spec, key.subset);
+  return { all, subsetLabels: subset ? (subset.labels ?? {}) : null };
+}
+
+/** The endpoints a source selects. */
+export function selectEndpoints(source: EndpointSource): readonly ServiceEndpoint[] {
+  const { all, subsetLabels } = source;
+  if (subsetLabels === null) return [];
+  const labels = Object.entries(subsetLabels ?? {});
+  if (labels.length === 0) return all;
+  return all.filter((endpoint) => labels.every(([k, v]) => endpoint.labels[k] === v));
+}
+
 /**
  * The endpoints of a cluster: those of the service port (of the service the proxy sees under that
  * host, its own namespace's first), filtered by the subset's labels.
  */
 export function endpointsFor(proxy: Proxy, push: PushContext, key: ClusterKey): readonly ServiceEndpoint[] {
-  const service = push.service(key.host, proxy.namespace);
-  const all = push.endpoints(key.host, key.port, service?.namespace);
-  if (!key.subset) return all;
-  const subset = findSubset(push.destinationRuleFor(proxy, key.host)?.spec, key.subset);
-  if (!subset) return [];
-  const labels = Object.entries(subset.labels ?? {});
-  if (labels.length === 0) return all;
-  return all.filter((endpoint) => labels.every(([k, v]) => endpoint.labels[k] === v));
+  return selectEndpoints(endpointSourceOf(proxy, push, key));
 }
