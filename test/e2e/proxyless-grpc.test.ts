@@ -210,11 +210,13 @@ test('Should retry calls that fail with UNAVAILABLE on another endpoint', async 
   const bothSubsets = (retries: string) => `  - ${retries}route:
     - destination: {host: ${HOST}}
 `;
+  // One call at a time: round robin then alternates between the endpoints attempt by attempt, so
+  // without retries every other call fails, and with them each retry lands on the healthy one.
   await apply(bothSubsets('retries: {attempts: 0}\n    '));
-  const without = summary(await runClient(['--calls', '100', '--concurrency', '4']));
+  const without = summary(await runClient(['--calls', '100', '--concurrency', '1']));
   assert.ok((without.byError.UNAVAILABLE ?? 0) > 10, `without retries some calls fail: ${JSON.stringify(without)}`);
   await apply(bothSubsets('retries: {attempts: 4, retryOn: unavailable}\n    '));
-  const withRetries = summary(await runClient(['--calls', '100', '--concurrency', '4']));
+  const withRetries = summary(await runClient(['--calls', '100', '--concurrency', '1']));
   assert.deepEqual(withRetries.byError, {});
   assert.deepEqual(withRetries.byServer, { v2: 100 });
 });
