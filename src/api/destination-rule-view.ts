@@ -1,6 +1,7 @@
-// The parts of a DestinationRule's traffic policy that the xDS generators read, as narrow views
-// of the generated Istio API types (a compile-time check below keeps them in step).
-import type { DestinationRuleSpec } from '../../../api/index.js';
+// Narrow views of a DestinationRule's traffic policy, read by Galley's validation and Pilot's
+// generators alike: the generated Istio API types are too heavy to index everywhere, and a
+// compile-time check below keeps these views in step with them.
+import type { DestinationRuleSpec } from './types.js';
 
 /** `loadBalancer.simple`, as Istio spells it. */
 export type SimpleLb = 'UNSPECIFIED' | 'LEAST_CONN' | 'RANDOM' | 'PASSTHROUGH' | 'ROUND_ROBIN' | 'LEAST_REQUEST';
@@ -58,6 +59,8 @@ export interface OutlierDetectionSettings {
   readonly consecutiveGatewayErrors?: number;
   readonly consecutiveLocalOriginFailures?: number;
   readonly splitExternalLocalOriginErrors?: boolean;
+  /** Deprecated in Istio for consecutive5xxErrors. */
+  readonly consecutiveErrors?: number;
   readonly interval?: string;
   readonly baseEjectionTime?: string;
   readonly maxEjectionPercent?: number;

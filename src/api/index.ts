@@ -3,3 +3,4 @@ export * from './kinds.js';
 export * from './types.js';
 export { checkSchema, closest, formatPath, type FieldPath, type SchemaProblem } from './schema.js';
 export * from './hosts.js';
+export * from './destination-rule-view.js';

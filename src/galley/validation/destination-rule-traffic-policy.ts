@@ -1,5 +1,5 @@
 // DestinationRule traffic policies: connection pools, outlier detection, client TLS and per-port settings.
-import type { FieldPath } from '../../api/index.js';
+import type { ClientTlsSettings, ConnectionPoolSettings, FieldPath, OutlierDetectionSettings } from '../../api/index.js';
 import type { Reporter } from './reporter.js';
 import { checkDnsName, checkPercentage, checkPort, isIpAddress } from './common/index.js';
 import { checkMillisecondDuration } from './common/duration-precision.js';
@@ -8,10 +8,10 @@ import { validateLoadBalancer, type LoadBalancerView } from './destination-rule-
 /** The parts of a policy that a port-level policy can also set. */
 export interface PortPolicyView {
   readonly port?: { readonly number?: number };
-  readonly connectionPool?: ConnectionPoolView;
+  readonly connectionPool?: ConnectionPoolSettings;
   readonly loadBalancer?: LoadBalancerView;
-  readonly outlierDetection?: OutlierDetectionView;
-  readonly tls?: ClientTlsView;
+  readonly outlierDetection?: OutlierDetectionSettings;
+  readonly tls?: ClientTlsSettings;
 }
 
 /** A traffic policy, as far as validation reads it (the generated type is too heavy to index). */
@@ -20,49 +20,6 @@ export interface TrafficPolicyView extends PortPolicyView {
   readonly tunnel?: { readonly protocol?: string; readonly targetHost?: string; readonly targetPort?: number };
   readonly proxyProtocol?: unknown;
   readonly retryBudget?: { readonly percent?: number; readonly minRetryConcurrency?: number };
-}
-
-interface ConnectionPoolView {
-  readonly tcp?: {
-    readonly maxConnections?: number;
-    readonly connectTimeout?: string;
-    readonly maxConnectionDuration?: string;
-    readonly idleTimeout?: string;
-    readonly tcpKeepalive?: { readonly time?: string; readonly interval?: string };
-  };
-  readonly http?: {
-    readonly http1MaxPendingRequests?: number;
-    readonly http2MaxRequests?: number;
-    readonly maxRequestsPerConnection?: number;
-    readonly maxRetries?: number;
-    readonly maxConcurrentStreams?: number;
-    readonly idleTimeout?: string;
-    readonly h2UpgradePolicy?: string;
-    readonly useClientProtocol?: boolean;
-  };
-}
-
-interface OutlierDetectionView {
-  readonly interval?: string;
-  readonly baseEjectionTime?: string;
-  readonly consecutive5xxErrors?: number;
-  readonly consecutiveGatewayErrors?: number;
-  readonly consecutiveLocalOriginFailures?: number;
-  readonly consecutiveErrors?: number;
-  readonly splitExternalLocalOriginErrors?: boolean;
-  readonly maxEjectionPercent?: number;
-  readonly minHealthPercent?: number;
-}
-
-interface ClientTlsView {
-  readonly mode?: string;
-  readonly clientCertificate?: string;
-  readonly privateKey?: string;
-  readonly caCertificates?: string;
-  readonly caCrl?: string;
-  readonly credentialName?: string;
-  readonly subjectAltNames?: readonly string[];
-  readonly insecureSkipVerify?: boolean;
 }
 
 const POLICY_FIELDS = [
@@ -153,7 +110,7 @@ function validatePortLevelSettings(settings: TrafficPolicyView['portLevelSetting
   });
 }
 
-function validateConnectionPool(pool: ConnectionPoolView, path: FieldPath, report: Reporter): void {
+function validateConnectionPool(pool: ConnectionPoolSettings, path: FieldPath, report: Reporter): void {
   const { tcp, http } = pool;
   if (!tcp && !http) report.error(path, 'a connection pool needs tcp or http settings');
   if (tcp) {
@@ -179,7 +136,7 @@ function validateConnectionPool(pool: ConnectionPoolView, path: FieldPath, repor
   }
 }
 
-function validateOutlierDetection(od: OutlierDetectionView, path: FieldPath, report: Reporter): void {
+function validateOutlierDetection(od: OutlierDetectionSettings, path: FieldPath, report: Reporter): void {
   reportDuration(od.interval, [...path, 'interval'], report);
   reportDuration(od.baseEjectionTime, [...path, 'baseEjectionTime'], report);
   for (const field of ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'consecutiveLocalOriginFailures', 'consecutiveErrors'] as const) {
@@ -201,7 +158,7 @@ const CERT_FIELDS = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl
  * secret or from files, not both; MUTUAL from files needs a client certificate and key.
  * ISTIO_MUTUAL uses the mesh's certificates, so certificate fields are ignored.
  */
-function validateClientTls(tls: ClientTlsView, path: FieldPath, report: Reporter): void {
+function validateClientTls(tls: ClientTlsSettings, path: FieldPath, report: Reporter): void {
   const mode = tls.mode ?? 'DISABLE';
   const setCerts = CERT_FIELDS.filter((f) => tls[f]);
   if (tls.insecureSkipVerify) {

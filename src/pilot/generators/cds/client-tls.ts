@@ -3,7 +3,7 @@
 import type { CommonTlsContext } from '../../../xds/generated/envoy/extensions/transport_sockets/tls/v3/CommonTlsContext.js';
 import type { CertificateValidationContext } from '../../../xds/generated/envoy/extensions/transport_sockets/tls/v3/CertificateValidationContext.js';
 import type { UpstreamTlsContext } from '../../../xds/generated/envoy/extensions/transport_sockets/tls/v3/UpstreamTlsContext.js';
-import type { ClientTlsSettings } from '../shared/traffic-policy.js';
+import type { ClientTlsSettings } from '../../../api/index.js';
 import { credentialCaSecretName, fileCertSecretName, fileRootSecretName, sdsSecretConfig } from '../shared/sds.js';
 import { defaultTlsParams } from './istio-mutual-tls.js';
 

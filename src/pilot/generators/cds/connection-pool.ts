@@ -2,7 +2,7 @@
 // with Istio's defaults: every limit 2^32-1 unless set (not Envoy's 1024), the mesh connect timeout.
 import type { CircuitBreakers, _envoy_config_cluster_v3_CircuitBreakers_Thresholds as Thresholds } from '../../../xds/generated/envoy/config/cluster/v3/CircuitBreakers.js';
 import type { Duration } from '../../../xds/generated/google/protobuf/Duration.js';
-import type { ConnectionPoolSettings } from '../shared/traffic-policy.js';
+import type { ConnectionPoolSettings } from '../../../api/index.js';
 import { durationSeconds, parseDurationText } from '../shared/duration.js';
 import { httpOptionsOf, isHttp2, setUseDownstreamProtocol, type ClusterDraft } from './cluster-draft.js';
 

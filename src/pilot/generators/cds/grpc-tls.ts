@@ -2,7 +2,7 @@
 // providers of its bootstrap file, and NACKs a cluster that uses SDS, files or tls_params.
 import type { UpstreamTlsContext } from '../../../xds/generated/envoy/extensions/transport_sockets/tls/v3/UpstreamTlsContext.js';
 import { SDS_ROOTCA } from '../../../xds/index.js';
-import type { ClientTlsSettings } from '../shared/traffic-policy.js';
+import type { ClientTlsSettings } from '../../../api/index.js';
 
 /** The bootstrap certificate provider instance Istio's gRPC bootstrap defines, and Heddle's must. */
 export const GRPC_CERTIFICATE_PROVIDER = 'default';

@@ -1,7 +1,7 @@
 // DestinationRule loadBalancer → the cluster's lb_policy and lb_config, as Istio's
 // applyLoadBalancer does, and the subset of it that grpc-js-xds accepts for proxyless clients.
 import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
-import type { LoadBalancerSettings } from '../shared/traffic-policy.js';
+import type { LoadBalancerSettings } from '../../../api/index.js';
 import { parseDurationText } from '../shared/duration.js';
 
 /** Envoy's (and Istio's) default minimum ring size. */

@@ -4,7 +4,7 @@ import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Clu
 import { outboundClusterName } from '../../../xds/index.js';
 import type { DestinationRule } from '../../model/push-context.js';
 import type { Service, ServiceEndpoint, ServicePort } from '../../model/service.js';
-import type { ResolvedTrafficPolicy } from '../shared/traffic-policy.js';
+import type { ResolvedTrafficPolicy } from '../../../api/index.js';
 import { mergeSubsetTrafficPolicy, portTrafficPolicy } from '../shared/merge-traffic-policy.js';
 import type { ClusterContext } from './cluster-context.js';
 import { finishCluster, type ClusterDraft } from './cluster-draft.js';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
-import type { OutlierDetectionSettings } from '../shared/traffic-policy.js';
+import type { OutlierDetectionSettings } from '../../../api/index.js';
 import { applyOutlierDetection } from './outlier-detection.js';
 import { createFakePushContext, fakeDestinationRule } from '../shared/fake-push-context.js';
 import { REVIEWS, clusterNamed, clustersFor, reviewsService } from './cluster-fixtures.js';

@@ -3,7 +3,7 @@
 // base ejection, 10% max ejection, success-rate ejection off and no panic threshold.
 import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
 import type { OutlierDetection } from '../../../xds/generated/envoy/config/cluster/v3/OutlierDetection.js';
-import type { OutlierDetectionSettings } from '../shared/traffic-policy.js';
+import type { OutlierDetectionSettings } from '../../../api/index.js';
 import { durationFromMs, parseDurationText } from '../shared/duration.js';
 
 /** Defaults once outlierDetection is present (Envoy's, which Istio relies on; DESIGN §5). */

@@ -1,7 +1,7 @@
 // Which HTTP version a cluster speaks upstream: HTTP/2 for HTTP2 and GRPC ports or when a
 // DestinationRule asks for the h2 upgrade, the client's own for unknown-protocol sidecar ports.
 import type { ServicePort } from '../../model/service.js';
-import type { ConnectionPoolSettings } from '../shared/traffic-policy.js';
+import type { ConnectionPoolSettings } from '../../../api/index.js';
 import { setHttp2, setUseDownstreamProtocol, type ClusterDraft } from './cluster-draft.js';
 
 /** True for the protocols Envoy must speak HTTP/2 to (Istio's IsHTTP2). */

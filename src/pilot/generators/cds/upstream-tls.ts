@@ -1,7 +1,7 @@
 // Which TLS a cluster originates: the DestinationRule's mode when it sets one, otherwise Istio's
 // auto mTLS (mTLS to endpoints labelled `tlsMode: istio`, plaintext to the rest).
 import type { _envoy_config_cluster_v3_Cluster_TransportSocketMatch as TransportSocketMatch } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
-import type { ClientTlsSettings } from '../shared/traffic-policy.js';
+import type { ClientTlsSettings } from '../../../api/index.js';
 import { structFromJson } from '../../../xds/struct.js';
 import { TLS_MODE_ISTIO, TLS_MODE_KEY } from '../shared/tls-mode.js';
 import type { ClusterContext } from './cluster-context.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { packAny } from '../../../xds/index.js';
 import { hashPolicyFor, hashPolicyForDestination } from './hash-policy.js';
-import type { ConsistentHashSettings } from './traffic-policy.js';
+import type { ConsistentHashSettings } from '../../../api/index.js';
 
 const lb = (consistentHash: ConsistentHashSettings) => ({ loadBalancer: { consistentHash } });
 

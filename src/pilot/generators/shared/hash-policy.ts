@@ -1,7 +1,7 @@
 // The route half of a DestinationRule's consistentHash: Envoy hashes on the route, and the
 // cluster only says RING_HASH or MAGLEV. The RDS generator puts these on each route action.
 import type { _envoy_config_route_v3_RouteAction_HashPolicy as HashPolicy } from '../../../xds/generated/envoy/config/route/v3/RouteAction.js';
-import type { DestinationRuleView, ResolvedTrafficPolicy } from './traffic-policy.js';
+import type { DestinationRuleView, ResolvedTrafficPolicy } from '../../../api/index.js';
 import { destinationTrafficPolicy } from './merge-traffic-policy.js';
 import { parseDurationText } from './duration.js';
 

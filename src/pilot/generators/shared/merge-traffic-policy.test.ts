@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { destinationTrafficPolicy, mergeSubsetTrafficPolicy, portTrafficPolicy } from './merge-traffic-policy.js';
-import type { DestinationRuleView, TrafficPolicy } from './traffic-policy.js';
+import type { DestinationRuleView, TrafficPolicy } from '../../../api/index.js';
 
 const TOP: TrafficPolicy = {
   loadBalancer: { simple: 'RANDOM' },

@@ -1,6 +1,6 @@
 // Istio's traffic policy merge: portLevelSettings replace the destination-level policy for their
 // port, and a subset's policy overrides, field by field, what the destination level resolved to.
-import type { DestinationRuleView, ResolvedTrafficPolicy, Subset, TrafficPolicy } from './traffic-policy.js';
+import type { DestinationRuleView, ResolvedTrafficPolicy, Subset, TrafficPolicy } from '../../../api/index.js';
 
 /**
  * The policy that applies to `port`: the matching `portLevelSettings` entry when there is one
