@@ -5,6 +5,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerControlPlane } from './commands/control-plane.js';
 import { registerProxyConfig } from './commands/proxy-config.js';
 import { registerProxyStatus } from './commands/proxy-status.js';
+import { registerSidecar } from './commands/sidecar.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion, VERSION } from './commands/version.js';
 
@@ -26,6 +27,7 @@ registerAnalyze(program);
 registerControlPlane(program);
 registerProxyStatus(program);
 registerProxyConfig(program);
+registerSidecar(program);
 registerVersion(program);
 
 try {

@@ -13,6 +13,10 @@ export interface FilterChainMatch {
   readonly transportProtocol?: string;
   /** ALPN or sniffed protocols: `http/1.1`, `h2c`, `istio-peer-exchange`, ... */
   readonly applicationProtocols: readonly string[];
+  /** `source_type`: LOCAL matches a loopback peer or one whose address equals the destination; undefined is ANY. */
+  readonly sourceType?: 'SAME_IP_OR_LOOPBACK' | 'EXTERNAL';
+  /** `source_ports`: the peer's port must be one of these; undefined or empty matches any. */
+  readonly sourcePorts?: readonly number[];
 }
 
 export interface CidrRange {

@@ -14,6 +14,8 @@ export interface HeaderMatch {
   readonly name: string;
   readonly match: StringMatch | { readonly kind: 'present' };
   readonly invert: boolean;
+  /** Envoy's treat_missing_header_as_empty: a missing header is matched as the empty string. */
+  readonly treatMissingAsEmpty?: boolean;
 }
 
 /** A query parameter condition; `present` only checks that the parameter is there. */
@@ -56,6 +58,8 @@ export interface WeightedCluster {
   readonly name: string;
   readonly weight: number;
   readonly headers: HeaderOperations;
+  /** The authority to rewrite to when this cluster is picked (host_rewrite_literal). */
+  readonly hostRewrite?: string;
 }
 
 export interface RetryPolicy {
@@ -128,6 +132,11 @@ export interface DirectResponseAction {
 export interface FaultPolicy {
   readonly delay?: { readonly fixedDelayMs: number; readonly percentagePpm: number };
   readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: number; readonly percentagePpm: number };
+  /**
+   * Whether the x-envoy-fault-* request headers may set the fault (Envoy's header_delay and
+   * header_abort); the configured percentages then cap the header ones. Undefined means no.
+   */
+  readonly headerControlled?: boolean;
 }
 
 export interface CorsPolicy {

@@ -61,6 +61,12 @@ export interface UpstreamResponseHandler {
   onResponse(head: ResponseHead, body: BodySource): void;
   /** The request failed before a response head arrived, or the response broke off. */
   onError(err: UpstreamError): void;
+  /**
+   * The upstream accepted an upgrade (101, or 2xx to CONNECT): the socket leaves the pool and is
+   * handed over, paused, with any bytes read past the head put back. Without this member such a
+   * response is a protocol_error.
+   */
+  onUpgrade?(head: ResponseHead, socket: Duplex): void;
 }
 
 /** A request in flight to an upstream; its body is written through `body`. */

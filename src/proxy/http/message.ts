@@ -14,6 +14,12 @@ export interface RequestHead {
   protocol: HttpProtocol;
   /** Every other header field; HTTP/2 pseudo-headers and `host` are not in it. */
   headers: HeaderMap;
+  /**
+   * The request-target form when it was not origin-form (HTTP/1.1): `absolute` for
+   * `http://host/path` (explicit-mode proxying; `authority` and `path` come from it), `authority`
+   * for CONNECT, `asterisk` for `OPTIONS *`. Undefined means origin-form.
+   */
+  targetForm?: 'absolute' | 'authority' | 'asterisk';
 }
 
 export interface ResponseHead {

@@ -1,0 +1,122 @@
+// `heddle sidecar` and `heddle gateway`: one proxy for one workload (or the mesh's edge), configured
+// over xDS by the control plane, with its identity given by flags.
+import type { Command } from 'commander';
+import { logger } from '../../log/index.js';
+import { createSidecar } from '../../proxy/sidecar/sidecar.js';
+import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
+import { collect, parsePort } from '../options.js';
+
+interface ProxyFlags {
+  xdsAddress: string;
+  name: string;
+  namespace: string;
+  serviceAccount: string;
+  label: string[];
+  ip: string;
+  appPort: string[];
+  mode: 'explicit' | 'capture';
+  outboundPort: number;
+  inboundPort: number;
+  adminPort: number;
+  statsPort: number;
+  delta: boolean;
+  accessLog: boolean;
+  trustDomain: string;
+  clusterId: string;
+  drainTimeout: number;
+}
+
+/** `app=reviews` → ['app', 'reviews']; the flag is named in the error. */
+function parseLabels(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of values) {
+    for (const pair of value.split(',').filter((p) => p !== '')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`--label must be key=value, got "${pair}"`);
+      labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+  }
+  return labels;
+}
+
+/** `http:9080` or `9080` (named after its port) or `grpc:7070:GRPC`. */
+function parseAppPorts(values: readonly string[]): AppPort[] {
+  return values.flatMap((value) =>
+    value.split(',').filter((p) => p !== '').map((spec) => {
+      const parts = spec.split(':');
+      const portText = parts.length === 1 ? parts[0]! : parts[1]!;
+      const port = Number(portText);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--app-port must be [name:]port[:protocol], got "${spec}"`);
+      const name = parts.length === 1 ? `port-${port}` : parts[0]!;
+      return parts[2] ? { name, port, protocol: parts[2] } : { name, port };
+    }),
+  );
+}
+
+function register(program: Command, command: 'sidecar' | 'gateway'): void {
+  const gateway = command === 'gateway';
+  program
+    .command(command)
+    .description(gateway
+      ? 'run an ingress or egress gateway proxy, configured over xDS by the control plane'
+      : 'run the sidecar proxy for one workload, configured over xDS by the control plane')
+    .option('--xds-address <host:port>', 'the control plane\'s xDS address', '127.0.0.1:15010')
+    .requiredOption('--name <name>', 'workload name (a Deployment\'s name, say)')
+    .option('--namespace <ns>', 'workload namespace', 'default')
+    .option('--service-account <sa>', 'workload service account', 'default')
+    .option('--label <key=value>', 'workload label (repeatable, or comma-separated)', collect, [])
+    .option('--ip <address>', 'the workload\'s instance IP; in explicit mode the proxy binds it', '127.0.0.1')
+    .option('--app-port <[name:]port[:protocol]>', 'an application port (repeatable)', collect, [])
+    .option('--mode <mode>', 'explicit (HTTP proxy on the outbound port, no iptables) or capture (iptables redirect)', 'explicit')
+    .option('--outbound-port <port>', 'outbound capture / HTTP proxy port', parsePort('--outbound-port'), SIDECAR_DEFAULTS.outboundPort)
+    .option('--inbound-port <port>', 'inbound capture port', parsePort('--inbound-port'), SIDECAR_DEFAULTS.inboundPort)
+    .option('--admin-port <port>', 'admin port (loopback only); 0 picks a free one', parsePort('--admin-port'), SIDECAR_DEFAULTS.adminPort)
+    .option('--stats-port <port>', 'Prometheus port; 0 picks a free one', parsePort('--stats-port'), SIDECAR_DEFAULTS.statsPort)
+    .option('--delta', 'use Delta xDS instead of State of the World', false)
+    .option('--access-log', 'write JSON access logs to stdout', false)
+    .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
+    .option('--cluster-id <id>', 'cluster id for telemetry', 'Kubernetes')
+    .option('--drain-timeout <ms>', 'how long in-flight work may take on SIGTERM', (v) => Number(v), SIDECAR_DEFAULTS.drainTimeoutMs)
+    .action(async (flags: ProxyFlags) => {
+      if (flags.mode !== 'explicit' && flags.mode !== 'capture') throw new Error(`--mode must be explicit or capture, got "${flags.mode}"`);
+      const log = logger(command);
+      const options: SidecarOptions = {
+        identity: {
+          name: flags.name,
+          namespace: flags.namespace,
+          serviceAccount: flags.serviceAccount,
+          labels: parseLabels(flags.label),
+          trustDomain: flags.trustDomain,
+          cluster: flags.clusterId,
+          ip: flags.ip,
+        },
+        proxyType: gateway ? 'router' : 'sidecar',
+        xdsAddress: flags.xdsAddress,
+        appPorts: parseAppPorts(flags.appPort),
+        mode: flags.mode,
+        outboundPort: flags.outboundPort,
+        inboundPort: flags.inboundPort,
+        adminPort: flags.adminPort,
+        statsPort: flags.statsPort,
+        deltaXds: flags.delta,
+        accessLog: flags.accessLog,
+        drainTimeoutMs: flags.drainTimeout,
+      };
+      const proxy = createSidecar(options, log);
+      const ports = await proxy.start();
+      log.info({ admin: ports.admin, stats: ports.stats, xds: flags.xdsAddress }, `${command} started; waiting for config from ${flags.xdsAddress}`);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          log.info(`${signal}: draining`);
+          void proxy.drain().then(() => proxy.close()).then(resolve);
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+    });
+}
+
+export function registerSidecar(program: Command): void {
+  register(program, 'sidecar');
+  register(program, 'gateway');
+}

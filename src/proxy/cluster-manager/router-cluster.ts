@@ -1,0 +1,108 @@
+// A live upstream cluster as the router uses it: host selection through the cluster's load
+// balancer, request admission under its circuit breakers, and a connection pool per host.
+import type { ClusterConfig, HashPolicy } from '../config/index.js';
+import type { UpstreamClient } from '../http/exchange.js';
+import type { RequestHead } from '../http/message.js';
+import { createHttp1Client } from '../http1/http1-client.js';
+import { createHttp2Client } from '../http2/client.js';
+import type { Admission, HostOutcome, RouterCluster, UpstreamHost } from '../hcm/ports.js';
+import { computeRequestHash } from '../upstream/hash-key.js';
+import type { Host } from '../upstream/host.js';
+import type { UpstreamCluster } from '../upstream/cluster.js';
+import { RequestAdmission } from './request-admission.js';
+
+/** Most ORIGINAL_DST destinations kept with an open pool; the oldest is closed past this. */
+const MAX_PASSTHROUGH_POOLS = 256;
+
+export class RouterClusterImpl implements RouterCluster {
+  private readonly pools = new Map<string, UpstreamClient>();
+  private readonly admission: RequestAdmission;
+  private readonly hashed: boolean;
+
+  constructor(readonly upstream: UpstreamCluster) {
+    const config = upstream.config;
+    this.hashed = config.lbPolicy === 'RING_HASH' || config.lbPolicy === 'MAGLEV';
+    this.admission = new RequestAdmission(upstream.circuitBreaker, config.circuitBreakers, () => config.upstreamProtocol !== 'http2');
+  }
+
+  get config(): ClusterConfig {
+    return this.upstream.config;
+  }
+
+  pickHost(head: RequestHead, hashPolicies: readonly HashPolicy[], sourceAddress: string, avoid: ReadonlySet<UpstreamHost> | undefined): UpstreamHost | undefined {
+    const hash = this.hashed && hashPolicies.length > 0 ? computeRequestHash(hashPolicies, head, sourceAddress) : undefined;
+    return this.upstream.pickHost({ hash, avoid: avoid as ReadonlySet<Host> | undefined });
+  }
+
+  originalDestinationHost(address: string, port: number): UpstreamHost {
+    return { address, port };
+  }
+
+  client(host: UpstreamHost, protocol: 'http1' | 'http2'): UpstreamClient {
+    const key = `${protocol}|${host.address}|${host.port}`;
+    let pool = this.pools.get(key);
+    if (pool) return pool;
+    const config = this.config;
+    const common = {
+      host: host.address,
+      port: host.port,
+      connectTimeoutMs: config.connectTimeoutMs,
+      ...(config.upstreamBindAddress ? { localAddress: config.upstreamBindAddress } : {}),
+      ...(config.idleTimeoutMs !== undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+    };
+    pool = protocol === 'http2'
+      ? createHttp2Client(common)
+      : createHttp1Client({ ...common, ...(config.maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection: config.maxRequestsPerConnection } : {}) });
+    if (config.type === 'ORIGINAL_DST' && this.pools.size >= MAX_PASSTHROUGH_POOLS) {
+      const [oldestKey, oldest] = this.pools.entries().next().value as [string, UpstreamClient];
+      oldest.close();
+      this.pools.delete(oldestKey);
+    }
+    this.pools.set(key, pool);
+    return pool;
+  }
+
+  admit(retry: boolean, done: (admission: Admission) => void): void {
+    this.admission.admit(retry, done);
+  }
+
+  reportOutcome(host: UpstreamHost, outcome: HostOutcome): void {
+    if (this.config.type === 'ORIGINAL_DST') return;
+    this.upstream.reportResult(host as Host, outcome);
+  }
+
+  hostRequestStarted(host: UpstreamHost): void {
+    if (this.config.type === 'ORIGINAL_DST') return;
+    (host as Host).onRequestStart();
+  }
+
+  hostRequestFinished(host: UpstreamHost, ok: boolean): void {
+    if (this.config.type === 'ORIGINAL_DST') return;
+    (host as Host).onRequestEnd(!ok);
+  }
+
+  /** Closes the pools of hosts no longer in the cluster. */
+  prunePools(): void {
+    if (this.config.type === 'ORIGINAL_DST') return;
+    const live = new Set(this.upstream.hostSet.hosts.map((h) => `${h.address}|${h.port}`));
+    for (const [key, pool] of this.pools) {
+      const hostPart = key.slice(key.indexOf('|') + 1);
+      if (!live.has(hostPart)) {
+        pool.close();
+        this.pools.delete(key);
+      }
+    }
+  }
+
+  /** Hands the pools over to the cluster's next version, so a config change keeps warm connections. */
+  adoptPools(previous: RouterClusterImpl): void {
+    for (const [key, pool] of previous.pools) this.pools.set(key, pool);
+    previous.pools.clear();
+  }
+
+  close(): void {
+    this.upstream.close();
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
+}

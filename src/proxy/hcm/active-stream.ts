@@ -1,0 +1,286 @@
+// One HTTP request through the connection manager, in the order Envoy's filter chain runs it:
+// request headers, route selection, fault, CORS, then the router; and the response on its way back.
+import type { Route, RouteAction, VirtualHost } from '../config/index.js';
+import type { BodySink, BodySource } from '../http/body.js';
+import type { DownstreamExchange } from '../http/exchange.js';
+import { HeaderMap } from '../http/headers.js';
+import type { ResponseHead } from '../http/message.js';
+import { evaluateCors, applyCorsResponseHeaders, resolveCorsPolicy } from '../filters/cors.js';
+import { decideFault } from '../filters/fault.js';
+import { buildLocalReply, LOCAL_REPLY_BODY } from '../filters/local-reply.js';
+import { pickWeightedCluster } from '../router/cluster-picker.js';
+import { applyRequestHeaderOperations, applyResponseHeaderOperations } from '../router/header-operations.js';
+import { applyRequestRewrites } from '../router/path-rewrite.js';
+import { buildRedirect } from '../router/redirect.js';
+import { prepareRequestHeaders } from '../router/request-headers.js';
+import { faultDisablesResilience, resolveRetryPolicy } from '../router/route-resilience.js';
+import type { RouteTable } from '../router/route-table.js';
+import { computeTimeouts } from '../router/timeouts.js';
+import type { PeerWorkload } from '../telemetry/events.js';
+import { RESPONSE_FLAGS, type ResponseFlag } from '../telemetry/response-flags.js';
+import type { RouterCluster, UpstreamHost } from './ports.js';
+import { RequestBodyRelay } from './request-body-relay.js';
+import { publishRequest } from './request-telemetry.js';
+import type { StreamConfig } from './stream-config.js';
+import { UpstreamRouter } from './upstream-router.js';
+
+const PEER_ID = 'x-envoy-peer-metadata-id';
+const PEER_VALUE = 'x-envoy-peer-metadata';
+
+/** Runs one downstream exchange to completion. */
+export class ActiveStream {
+  readonly startTime: number;
+  readonly flags: ResponseFlag[] = [];
+  readonly relay = new RequestBodyRelay();
+  router: UpstreamRouter | undefined;
+  route: Route | undefined;
+  virtualHost: VirtualHost | undefined;
+  cluster: RouterCluster | undefined;
+  host: UpstreamHost | undefined;
+  responseCode = 0;
+  responseBytes = 0;
+  upstreamServiceTimeMs: number | undefined;
+  grpcStatus: string | undefined;
+  peer: PeerWorkload | undefined;
+  private finished = false;
+  private faultTimer: unknown;
+
+  constructor(readonly exchange: DownstreamExchange, readonly config: StreamConfig) {
+    this.startTime = config.clock.now();
+    exchange.onAbort(() => this.onDownstreamAbort());
+  }
+
+  /** Request headers, then route selection and the filters. */
+  start(): void {
+    const { exchange, config } = this;
+    const head = exchange.head;
+    prepareRequestHeaders(head, exchange.connection, {
+      generateRequestId: config.hcm.generateRequestId,
+      useRemoteAddress: config.hcm.useRemoteAddress,
+      startTraces: false,
+    });
+    this.exchangePeerMetadata();
+    const table = config.routeTable();
+    const selection = table?.select(head, config.clock.random);
+    if (!selection) {
+      this.flags.push(RESPONSE_FLAGS.NO_ROUTE_FOUND);
+      this.exchange.body.discard();
+      this.sendLocal(404, LOCAL_REPLY_BODY.NO_ROUTE);
+      return;
+    }
+    this.route = selection.route;
+    this.virtualHost = selection.virtualHost;
+    if (config.faultFilter && selection.route.fault) {
+      const fault = decideFault(selection.route.fault, head, config.clock.random);
+      if (fault.delayMs !== undefined && fault.delayMs > 0) {
+        this.flags.push(RESPONSE_FLAGS.DELAY_INJECTED);
+        this.faultTimer = config.clock.setTimeout(() => this.afterDelay(fault.abort, table!), fault.delayMs);
+        return;
+      }
+      if (fault.abort) {
+        this.abortByFault(fault.abort);
+        return;
+      }
+    }
+    this.afterFault(table!);
+  }
+
+  private afterDelay(abort: { httpStatus: number; grpcStatus?: number } | undefined, table: RouteTable): void {
+    if (this.finished) return;
+    if (abort) this.abortByFault(abort);
+    else this.afterFault(table);
+  }
+
+  private abortByFault(abort: { httpStatus: number; grpcStatus?: number }): void {
+    this.flags.push(RESPONSE_FLAGS.FAULT_INJECTED);
+    this.sendLocal(abort.httpStatus, LOCAL_REPLY_BODY.FAULT_ABORT, abort.grpcStatus);
+  }
+
+  private afterFault(table: RouteTable): void {
+    const route = this.route!;
+    const vhost = this.virtualHost!;
+    const head = this.exchange.head;
+    let corsOrigin: string | undefined;
+    const cors = this.config.corsFilter ? resolveCorsPolicy(route, vhost) : undefined;
+    if (cors) {
+      const decision = evaluateCors(cors, head);
+      if (decision.kind === 'preflight') {
+        this.exchange.body.discard();
+        this.sendHead(decision.response, undefined);
+        return;
+      }
+      if (decision.kind === 'actual') corsOrigin = decision.origin;
+    }
+    const action = route.action;
+    if (action.kind === 'direct_response') {
+      this.exchange.body.discard();
+      this.sendLocal(action.status, action.body ?? '');
+      return;
+    }
+    if (action.kind === 'redirect') {
+      this.exchange.body.discard();
+      const redirect = buildRedirect(action, head, route.match.path);
+      const headers = new HeaderMap(['location', redirect.location]);
+      this.sendLocal(redirect.status, '', undefined, headers);
+      return;
+    }
+    this.routeUpstream(action, table, corsOrigin);
+  }
+
+  private routeUpstream(action: RouteAction, table: RouteTable, corsOrigin: string | undefined): void {
+    const { exchange, config } = this;
+    const head = exchange.head;
+    const route = this.route!;
+    const vhost = this.virtualHost!;
+    const weighted = pickWeightedCluster(action, config.clock.random);
+    applyRequestRewrites(head, route.match.path, action, weighted);
+    const levels = { config: table.config, virtualHost: vhost, route, cluster: weighted };
+    applyRequestHeaderOperations(head.headers, levels, { connection: exchange.connection, request: head });
+    const retryPolicy = resolveRetryPolicy(route, vhost);
+    const timeouts = computeTimeouts(route, head, retryPolicy, config.honourEnvoyHeaders);
+    if (timeouts.expectedMs > 0 && config.direction === 'outbound') head.headers.set('x-envoy-expected-rq-timeout-ms', String(timeouts.expectedMs));
+    const conn = exchange.connection;
+    this.router = new UpstreamRouter(
+      {
+        head,
+        relay: this.relay,
+        route,
+        action,
+        virtualHost: vhost,
+        clusterName: weighted.name,
+        downstreamProtocol: head.protocol === 'HTTP/2' ? 'http2' : 'http1',
+        sourceAddress: conn.remoteAddress,
+        destinationAddress: conn.destinationAddress,
+        destinationPort: conn.destinationPort,
+        timeoutMs: timeouts.globalMs,
+        perTryTimeoutMs: timeouts.perTryMs,
+        retriesDisabled: faultDisablesResilience(route),
+      },
+      config.clusters,
+      config.clock,
+      {
+        forward: (response, body, cluster, host, upstreamStart) => {
+          this.cluster = cluster;
+          this.host = host;
+          this.upstreamServiceTimeMs = config.clock.now() - upstreamStart;
+          applyResponseHeaderOperations(response.headers, levels, { connection: conn, request: head, upstreamAddress: `${host.address}:${host.port}` });
+          if (corsOrigin !== undefined) {
+            const policy = resolveCorsPolicy(route, vhost);
+            if (policy) applyCorsResponseHeaders(policy, corsOrigin, response.headers);
+          }
+          response.headers.set('x-envoy-upstream-service-time', String(this.upstreamServiceTimeMs));
+          this.sendHead(response, body);
+        },
+        localReply: (status, details, flags, headers) => {
+          this.flags.push(...flags);
+          this.sendLocal(status, details, undefined, headers ? HeaderMap.fromRecord(headers) : undefined);
+        },
+      },
+    );
+    exchange.body.pipe(this.relay);
+    this.router.start();
+  }
+
+  /** Istio's metadata exchange over plaintext: learn the peer, tell the peer who we are. */
+  private exchangePeerMetadata(): void {
+    const headers = this.exchange.head.headers;
+    const identity = this.config.identity;
+    if (this.config.direction === 'inbound') {
+      const value = headers.get(PEER_VALUE);
+      if (value !== undefined) {
+        this.peer = identity.decodePeer?.(value);
+        headers.remove(PEER_VALUE);
+        headers.remove(PEER_ID);
+      }
+    } else if (identity.peerMetadata) {
+      headers.set(PEER_ID, identity.peerMetadata.id);
+      headers.set(PEER_VALUE, identity.peerMetadata.value);
+    }
+  }
+
+  private sendLocal(status: number, body: string, grpcStatus?: number, extra?: HeaderMap): void {
+    if (this.exchange.responded) {
+      this.exchange.reset();
+      this.finish();
+      return;
+    }
+    const reply = buildLocalReply(this.exchange.head, status, body, grpcStatus, extra);
+    this.relay.detach();
+    this.sendHead(reply.head, reply.body === undefined ? undefined : reply.body);
+  }
+
+  /** Sends a response head and its body (a source, a buffer, or nothing), then finishes. */
+  private sendHead(head: ResponseHead, body: BodySource | Buffer | undefined): void {
+    const { exchange, config } = this;
+    if (config.direction === 'inbound' && config.identity.peerMetadata) {
+      head.headers.set(PEER_ID, config.identity.peerMetadata.id);
+      head.headers.set(PEER_VALUE, config.identity.peerMetadata.value);
+    } else if (config.direction === 'outbound') {
+      const value = head.headers.get(PEER_VALUE);
+      if (value !== undefined) {
+        this.peer = config.identity.decodePeer?.(value);
+        head.headers.remove(PEER_VALUE);
+        head.headers.remove(PEER_ID);
+      }
+    }
+    this.responseCode = head.status;
+    this.grpcStatus = head.headers.get('grpc-status');
+    const empty = body === undefined || (Buffer.isBuffer(body) ? body.length === 0 : body.empty);
+    const sink = exchange.respond(head, empty);
+    if (empty) {
+      if (body !== undefined && !Buffer.isBuffer(body)) body.discard();
+      this.finish();
+      return;
+    }
+    if (Buffer.isBuffer(body)) {
+      this.responseBytes += body.length;
+      sink.write(body);
+      sink.end();
+      this.finish();
+      return;
+    }
+    body.pipe(new CountingSink(sink, this));
+  }
+
+  private onDownstreamAbort(): void {
+    if (this.finished) return;
+    this.flags.push(RESPONSE_FLAGS.DOWNSTREAM_CONNECTION_TERMINATION);
+    this.config.clock.clearTimeout(this.faultTimer);
+    this.router?.cancel();
+    this.finish();
+  }
+
+  /** Called once the response is complete or abandoned: telemetry. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.config.clock.clearTimeout(this.faultTimer);
+    if (this.router) this.flags.push(...this.router.flags.filter((f) => !this.flags.includes(f)));
+    publishRequest(this);
+  }
+}
+
+/** Counts response bytes on their way downstream and finishes the stream at the end. */
+class CountingSink implements BodySink {
+  constructor(private readonly inner: BodySink, private readonly stream: ActiveStream) {}
+  write(chunk: Buffer): boolean {
+    this.stream.responseBytes += chunk.length;
+    return this.inner.write(chunk);
+  }
+  onceDrain(fn: () => void): void {
+    this.inner.onceDrain(fn);
+  }
+  end(trailers?: HeaderMap): void {
+    if (trailers) {
+      const status = trailers.get('grpc-status');
+      if (status !== undefined) this.stream.grpcStatus = status;
+    }
+    this.inner.end(trailers);
+    this.stream.finish();
+  }
+  abort(err: Error): void {
+    this.stream.flags.push(RESPONSE_FLAGS.UPSTREAM_CONNECTION_TERMINATION);
+    this.inner.abort(err);
+    this.stream.finish();
+  }
+}

@@ -1,0 +1,89 @@
+// Explicit mode: without iptables, apps reach the mesh through the outbound port as an HTTP proxy
+// (`HTTP_PROXY=http://127.0.0.1:15001`). Absolute-form requests are routed by the listener of
+// their target port; CONNECT tunnels are dispatched like a redirected connection to the target.
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { DownstreamExchange } from '../http/exchange.js';
+import { HeaderMap } from '../http/headers.js';
+import { createHttp1ServerConnection } from '../http1/http1-server-connection.js';
+import type { ConnectionContext, ConnectionHandler, SocketAddress } from '../listener/connection-handler.js';
+import type { ListenerManager } from '../listener/listener-manager.js';
+import { ActiveStream } from './active-stream.js';
+import { RetargetedExchange } from './explicit-exchange.js';
+import type { StreamConfig } from './stream-config.js';
+
+export interface ExplicitProxyDeps {
+  readonly listeners: () => ListenerManager;
+  /** The connection manager settings of the HTTP chain that serves `destination`, if any. */
+  streamConfigFor(destination: SocketAddress): StreamConfig | undefined;
+  /** Settings that send everything to PassthroughCluster, for destinations the mesh doesn't know. */
+  readonly passthrough: StreamConfig;
+  readonly connectTimeoutMs: number;
+}
+
+/** Splits `host:port` (or `[v6]:port`), with `defaultPort` when no port is given. */
+export function splitAuthority(authority: string, defaultPort: number): SocketAddress | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(authority);
+  if (!m) return undefined;
+  const port = m[3] === undefined ? defaultPort : Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { address: (m[1] ?? m[2])!.toLowerCase(), port };
+}
+
+/** The handler for connections to the outbound port that were not redirected. */
+export function createExplicitProxyHandler(deps: ExplicitProxyDeps): ConnectionHandler {
+  return {
+    handle(socket, context) {
+      createHttp1ServerConnection(socket, context.connection, {
+        onExchange: (exchange) => onExchange(exchange, context, deps),
+      });
+    },
+  };
+}
+
+function onExchange(exchange: DownstreamExchange, context: ConnectionContext, deps: ExplicitProxyDeps): void {
+  const head = exchange.head;
+  if (head.method === 'CONNECT') {
+    tunnel(exchange, context, deps);
+    return;
+  }
+  const target = head.targetForm === 'absolute' ? splitAuthority(head.authority, head.scheme === 'https' ? 443 : 80) : undefined;
+  if (!target) {
+    exchange.body.discard();
+    const body = Buffer.from('this port is an HTTP proxy: send absolute-form requests or CONNECT\n');
+    const sink = exchange.respond({ status: 400, reason: '', headers: new HeaderMap(['content-type', 'text/plain', 'content-length', String(body.length)]) }, false);
+    sink.write(body);
+    sink.end();
+    return;
+  }
+  head.headers.remove('proxy-connection');
+  head.headers.remove('proxy-authorization');
+  const config = deps.streamConfigFor(target) ?? deps.passthrough;
+  const retargeted = new RetargetedExchange(exchange, { ...exchange.connection, destinationAddress: target.address, destinationPort: target.port });
+  new ActiveStream(retargeted, config).start();
+}
+
+function tunnel(exchange: DownstreamExchange, context: ConnectionContext, deps: ExplicitProxyDeps): void {
+  const target = splitAuthority(exchange.head.authority, 443);
+  if (!target || !exchange.upgrade) {
+    exchange.respond({ status: 400, reason: '', headers: new HeaderMap(['content-length', '0']) }, true);
+    return;
+  }
+  exchange.respond({ status: 200, reason: 'Connection Established', headers: new HeaderMap() }, true);
+  const socket = exchange.upgrade();
+  const conn = context.connection;
+  const meta = { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort, localAddress: conn.localAddress, localPort: conn.localPort };
+  if (deps.listeners().dispatch(socket, target, meta)) return;
+  passthrough(socket, target, deps.connectTimeoutMs);
+}
+
+/** A tunnel to a destination no listener knows: straight through, as PassthroughCluster does. */
+function passthrough(socket: Duplex, target: SocketAddress, timeoutMs: number): void {
+  const upstream = connect({ host: target.address, port: target.port, timeout: timeoutMs });
+  upstream.once('connect', () => upstream.setTimeout(0));
+  upstream.once('timeout', () => upstream.destroy());
+  upstream.on('error', () => socket.destroy());
+  socket.on('error', () => upstream.destroy());
+  socket.pipe(upstream).pipe(socket);
+  socket.resume();
+}

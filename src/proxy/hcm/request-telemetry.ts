@@ -1,0 +1,54 @@
+// Turns a finished stream into the `heddle:proxy:http-request` event that metrics and access logs
+// read. Nothing is built when nobody subscribes.
+import { httpRequestChannel, UNKNOWN_PEER, type HttpRequestEvent, type PeerWorkload } from '../telemetry/events.js';
+import type { ActiveStream } from './active-stream.js';
+
+/** Istio's endpoint `workload` metadata: `name;namespace;canonical service;revision;cluster`. */
+function peerFromWorkloadMetadata(value: string | undefined): PeerWorkload | undefined {
+  if (!value) return undefined;
+  const [workload = '', namespace = '', canonicalService = '', canonicalRevision = '', cluster = ''] = value.split(';');
+  return { workload, namespace, principal: '', app: canonicalService, version: canonicalRevision, canonicalService, canonicalRevision, cluster };
+}
+
+/** Publishes the stream's request event, if anyone listens. */
+export function publishRequest(stream: ActiveStream): void {
+  if (!httpRequestChannel.hasSubscribers) return;
+  const { exchange, config } = stream;
+  const head = exchange.head;
+  const conn = exchange.connection;
+  const inbound = config.direction === 'inbound';
+  const self = config.identity.self;
+  const remote = stream.peer ?? (inbound ? undefined : peerFromWorkloadMetadata(stream.host?.workload)) ?? UNKNOWN_PEER;
+  const contentType = head.headers.get('content-type');
+  const event: HttpRequestEvent = {
+    reporter: inbound ? 'destination' : 'source',
+    startTime: stream.startTime,
+    durationMs: config.clock.now() - stream.startTime,
+    upstreamServiceTimeMs: stream.upstreamServiceTimeMs,
+    method: head.method,
+    path: head.headers.get('x-envoy-original-path') ?? head.path,
+    authority: head.authority,
+    protocol: head.protocol,
+    requestProtocol: contentType !== undefined && contentType.startsWith('application/grpc') ? 'grpc' : 'http',
+    responseCode: stream.responseCode,
+    grpcStatus: stream.grpcStatus,
+    responseFlags: stream.flags,
+    requestBytes: exchange.headBytes + stream.relay.bytes,
+    responseBytes: stream.responseBytes,
+    requestId: head.headers.get('x-request-id') ?? '',
+    userAgent: head.headers.get('user-agent'),
+    forwardedFor: head.headers.get('x-forwarded-for'),
+    routeName: stream.route?.name,
+    upstreamCluster: stream.router?.upstreamCluster,
+    upstreamHost: stream.router?.upstreamHost,
+    downstreamRemoteAddress: `${conn.remoteAddress}:${conn.remotePort}`,
+    downstreamLocalAddress: `${conn.localAddress}:${conn.localPort}`,
+    requestedServerName: undefined,
+    destinationService: stream.cluster?.config.serviceHost ?? (inbound ? undefined : head.authority),
+    source: inbound ? remote : self,
+    destination: inbound ? self : remote,
+    connectionSecurityPolicy: conn.tls ? 'mutual_tls' : inbound ? 'none' : 'unknown',
+    upstreamTransportFailureReason: undefined,
+  };
+  httpRequestChannel.publish(event);
+}

@@ -1,0 +1,69 @@
+// Builds the terminal network filter of each filter chain: the HTTP connection manager or the TCP
+// proxy, wired to the sidecar's route tables, clusters and identity.
+import type { FilterChainConfig, ListenerConfig } from '../config/index.js';
+import type { Clock, ProxyIdentity } from '../hcm/ports.js';
+import { createHttpConnectionHandler } from '../hcm/http-connection-handler.js';
+import type { StreamConfig } from '../hcm/stream-config.js';
+import type { ConnectionHandler, NetworkFilterFactory } from '../listener/connection-handler.js';
+import { createTcpProxyHandler } from '../tcp/tcp-proxy.js';
+import { createTcpTargetResolver } from '../tcp/tcp-upstream-target.js';
+import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
+import type { RouteTables } from './route-tables.js';
+
+export interface SidecarFilterFactory extends NetworkFilterFactory {
+  /** The connection manager settings of an HTTP chain, for the explicit-mode proxy. */
+  streamConfigFor(chain: FilterChainConfig, listener: ListenerConfig): StreamConfig | undefined;
+}
+
+export function createSidecarFilterFactory(deps: {
+  readonly routes: RouteTables;
+  readonly clusters: ClusterManager;
+  readonly identity: ProxyIdentity;
+  readonly clock: Clock;
+}): SidecarFilterFactory {
+  const streamConfigs = new WeakMap<FilterChainConfig, StreamConfig>();
+  const tcpResolve = createTcpTargetResolver({
+    cluster: (name) => deps.clusters.get(name)?.config,
+    pickEndpoint: (cluster, context) => {
+      const c = deps.clusters.get(cluster.name);
+      const host = c?.upstream.pickHost({});
+      void context;
+      return host ? { address: host.address, port: host.port, weight: host.weight, healthStatus: 'HEALTHY' } : undefined;
+    },
+  });
+
+  function streamConfigFor(chain: FilterChainConfig, listener: ListenerConfig): StreamConfig | undefined {
+    if (chain.network.kind !== 'http') return undefined;
+    let config = streamConfigs.get(chain);
+    if (config) return config;
+    const hcm = chain.network.hcm;
+    const inline = hcm.routeConfig;
+    const rdsName = hcm.rdsRouteConfigName;
+    const inbound = listener.trafficDirection === 'INBOUND';
+    config = {
+      direction: inbound ? 'inbound' : 'outbound',
+      hcm,
+      routeTable: inline ? () => deps.routes.inline(inline) : () => (rdsName === undefined ? undefined : deps.routes.get(rdsName)),
+      clusters: deps.clusters,
+      identity: deps.identity,
+      clock: deps.clock,
+      faultFilter: hcm.httpFilters.some((f) => f.kind === 'fault'),
+      corsFilter: hcm.httpFilters.some((f) => f.kind === 'cors'),
+      honourEnvoyHeaders: !inbound,
+    };
+    streamConfigs.set(chain, config);
+    return config;
+  }
+
+  return {
+    streamConfigFor,
+    createHandler(chain, listener): ConnectionHandler {
+      if (chain.network.kind === 'http') return createHttpConnectionHandler(streamConfigFor(chain, listener)!);
+      return createTcpProxyHandler(chain.network.tcp, {
+        resolve: tcpResolve,
+        reporter: listener.trafficDirection === 'INBOUND' ? 'destination' : 'source',
+        random: deps.clock.random,
+      });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// What a sidecar process is told at start: who its workload is, where the control plane is, and
+// which ports it serves. The CLI parses flags into this; defaults are Istio's ports.
+import type { WorkloadIdentity } from '../telemetry/workload-identity.js';
+
+export interface AppPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol?: string;
+}
+
+export interface SidecarOptions {
+  readonly identity: WorkloadIdentity & { readonly ip: string };
+  /** `sidecar` beside a workload, `router` for an ingress or egress gateway. */
+  readonly proxyType: 'sidecar' | 'router';
+  /** The control plane's xDS address, `host:port`. */
+  readonly xdsAddress: string;
+  readonly appPorts: readonly AppPort[];
+  /**
+   * `explicit`: no iptables; listeners bind the instance IP, the outbound port is an HTTP proxy and
+   * inbound app ports are bound directly. `capture`: iptables redirects to 15001 and 15006.
+   */
+  readonly mode: 'explicit' | 'capture';
+  readonly outboundPort: number;
+  readonly inboundPort: number;
+  readonly adminPort: number;
+  readonly statsPort: number;
+  /** Use Delta xDS instead of State of the World. */
+  readonly deltaXds: boolean;
+  /** JSON access log lines on stdout. */
+  readonly accessLog: boolean;
+  /** Extra node metadata (Istio's proxy metadata). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** How long in-flight work may take to finish on SIGTERM. */
+  readonly drainTimeoutMs: number;
+}
+
+export const SIDECAR_DEFAULTS = {
+  outboundPort: 15001,
+  inboundPort: 15006,
+  adminPort: 15000,
+  statsPort: 15090,
+  drainTimeoutMs: 5000,
+} as const;
+
+/** Istio's node id: `sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local`. */
+export function nodeId(options: SidecarOptions): string {
+  const { identity } = options;
+  return `${options.proxyType}~${identity.ip}~${identity.name}.${identity.namespace}~${identity.namespace}.svc.cluster.local`;
+}
+
+/** The node metadata Pilot reads (src/pilot/model/parse-proxy.ts names the fields Istio uses). */
+export function nodeMetadata(options: SidecarOptions): Record<string, unknown> {
+  const { identity } = options;
+  return {
+    NAMESPACE: identity.namespace,
+    LABELS: identity.labels,
+    SERVICE_ACCOUNT: identity.serviceAccount,
+    WORKLOAD_NAME: identity.name,
+    INSTANCE_IPS: identity.ip,
+    CLUSTER_ID: identity.cluster,
+    MESH_ID: identity.trustDomain,
+    POD_PORTS: JSON.stringify(options.appPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))),
+    ...(options.metadata ?? {}),
+  };
+}

@@ -1,0 +1,173 @@
+// A small real mesh for e2e tests: the control plane, HTTP apps on loopback, and one Heddle sidecar
+// per app in explicit mode, each workload on its own 127.0.0.N. Everything stops in `stop()`.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHeddle, stopProcess, waitForLog } from './heddle.js';
+import { writeConfig } from './mesh-config.js';
+
+export interface WorkloadSpec {
+  /** Workload name, `reviews-v2`. */
+  readonly name: string;
+  readonly app: string;
+  readonly version: string;
+  /** The instance IP, `127.0.0.3`; the sidecar binds it. */
+  readonly ip: string;
+  /** The app's port on 127.0.0.1 (the container port); unique per test. */
+  readonly port: number;
+  /** Answers requests; by default echoes who answered as JSON. */
+  readonly handler?: (req: IncomingMessage, res: ServerResponse, who: WorkloadSpec) => void;
+  /** Run a sidecar for it (default true). */
+  readonly sidecar?: boolean;
+}
+
+export interface RunningWorkload {
+  readonly spec: WorkloadSpec;
+  readonly server: Server;
+  readonly sidecar: ChildProcess | undefined;
+  readonly adminPort: number;
+  readonly statsPort: number;
+  /** Requests the app received, most recent last (headers lowercase). */
+  readonly received: { method: string; url: string; headers: IncomingMessage['headers'] }[];
+}
+
+export interface Mesh {
+  readonly configDir: string;
+  readonly xds: string;
+  readonly monitoringPort: number;
+  readonly workloads: ReadonlyMap<string, RunningWorkload>;
+  /** Replaces or adds config files; the control plane picks them up live. */
+  apply(files: Record<string, string>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Echoes the workload that answered, as JSON: `{app, version, path, headers}`. */
+export function echoHandler(req: IncomingMessage, res: ServerResponse, who: WorkloadSpec): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.stringify({ app: who.app, version: who.version, path: req.url, method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}
+
+/** A ServiceEntry for `host` on port `servicePort`, with the workloads as endpoints. */
+export function meshServiceEntry(name: string, servicePort: number, workloads: readonly WorkloadSpec[], protocol = 'HTTP'): string {
+  const eps = workloads
+    .map((w) => `  - address: ${w.ip}\n    ports: {http: ${w.port}}\n    labels: {app: ${w.app}, version: ${w.version}}\n    serviceAccount: ${w.app}`)
+    .join('\n');
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}}
+spec:
+  hosts: [${name}.default.svc.cluster.local]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports:
+  - {number: ${servicePort}, name: http, protocol: ${protocol}, targetPort: ${workloads[0]?.port ?? servicePort}}
+  endpoints:
+${eps}
+`;
+}
+
+async function startApp(spec: WorkloadSpec, received: RunningWorkload['received']): Promise<Server> {
+  const handler = spec.handler ?? echoHandler;
+  const server = createServer((req, res) => {
+    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    handler(req, res, spec);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(spec.port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
+  const child = startHeddle([
+    'sidecar', '--log-format', 'json',
+    '--xds-address', xds,
+    '--name', spec.name,
+    '--label', `app=${spec.app},version=${spec.version}`,
+    '--service-account', spec.app,
+    '--ip', spec.ip,
+    '--app-port', `http:${spec.port}`,
+    '--admin-port', '0',
+    '--stats-port', '0',
+    ...extraArgs,
+  ]);
+  const started = await waitForLog(child, (l) => typeof l.admin === 'number' && typeof l.stats === 'number');
+  await waitForLog(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready'), 20_000);
+  return { child, admin: started.admin as number, stats: started.stats as number };
+}
+
+/** Starts the control plane on `files`, then every workload's app and sidecar. */
+export async function startMesh(files: Record<string, string>, workloads: readonly WorkloadSpec[], sidecarArgs: readonly string[] = []): Promise<Mesh> {
+  const configDir = await mkdtemp(join(tmpdir(), 'heddle-mesh-'));
+  await writeConfig(configDir, files);
+  const cp = startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', '0', '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
+  const started: RunningWorkload[] = [];
+  try {
+    const ready = await waitForLog(cp, (l) => typeof l.xds === 'string');
+    const xds = ready.xds as string;
+    const monitoringPort = Number(new URL(ready.monitoring as string).port);
+    for (const spec of workloads) {
+      const received: RunningWorkload['received'] = [];
+      const server = await startApp(spec, received);
+      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, sidecarArgs);
+      started.push({ spec, server, sidecar: sidecar?.child, adminPort: sidecar?.admin ?? 0, statsPort: sidecar?.stats ?? 0, received });
+    }
+    return {
+      configDir,
+      xds,
+      monitoringPort,
+      workloads: new Map(started.map((w) => [w.spec.name, w])),
+      apply: (more) => writeConfig(configDir, more),
+      async stop() {
+        await Promise.all(started.map(async (w) => {
+          if (w.sidecar) await stopProcess(w.sidecar);
+          w.server.closeAllConnections();
+          await new Promise((r) => w.server.close(r));
+        }));
+        await stopProcess(cp);
+        await rm(configDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const w of started) {
+      if (w.sidecar) await stopProcess(w.sidecar);
+      w.server.closeAllConnections();
+      w.server.close();
+    }
+    await stopProcess(cp);
+    await rm(configDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export interface CurlResult {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Runs curl through `proxy` (the client's sidecar outbound port) and returns status, headers and body. */
+export function curl(proxy: string, url: string, args: readonly string[] = []): CurlResult {
+  const r = spawnSync('curl', ['-sS', '-D', '-', '--max-time', '20', '-x', proxy, ...args, url], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`curl ${url} failed (${r.status}): ${r.stderr}`);
+  const out = r.stdout;
+  const split = out.indexOf('\r\n\r\n');
+  const headText = out.slice(0, split);
+  const body = out.slice(split + 4);
+  const [statusLine = '', ...lines] = headText.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
