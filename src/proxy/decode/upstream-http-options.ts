@@ -1,0 +1,49 @@
+// A cluster's upstream HTTP options (typed_extension_protocol_options HttpProtocolOptions): protocol, idle timeout, requests per connection.
+import type { HttpProtocolOptions__Output } from '../../xds/generated/envoy/extensions/upstreams/http/v3/HttpProtocolOptions.js';
+import type { ClusterConfig } from '../config/cluster.js';
+import type { DecodeErrors } from './decode-result.js';
+import { durationMs, wrapped } from './duration.js';
+import { TypedConfigRegistry } from './typed-config-registry.js';
+
+/** What the upstream HTTP options set on a cluster. */
+export interface UpstreamHttpOptions {
+  readonly upstreamProtocol?: ClusterConfig['upstreamProtocol'];
+  readonly idleTimeoutMs?: number;
+  readonly maxRequestsPerConnection?: number;
+}
+
+/**
+ * HttpProtocolOptions: explicit HTTP/1.1 or HTTP/2, the downstream's protocol, or auto (ALPN;
+ * the sidecar treats it as the downstream's protocol). Upstream HTTP filters are errors.
+ */
+export function decodeHttpProtocolOptions(m: HttpProtocolOptions__Output, errors: DecodeErrors, path: string): UpstreamHttpOptions {
+  let upstreamProtocol: ClusterConfig['upstreamProtocol'] | undefined;
+  switch (m.upstream_protocol_options) {
+    case 'explicit_http_config': {
+      const p = m.explicit_http_config?.protocol_config;
+      if (p === 'http2_protocol_options') upstreamProtocol = 'http2';
+      else if (p === 'http_protocol_options') upstreamProtocol = 'http1';
+      else errors.add(`${path}.explicit_http_config`, `unsupported protocol ${String(p)}`);
+      break;
+    }
+    case 'use_downstream_protocol_config':
+    case 'auto_config':
+      upstreamProtocol = 'downstream';
+      break;
+  }
+  if (m.http_filters.length > 0) errors.add(`${path}.http_filters`, 'upstream HTTP filters are not supported');
+  const common = m.common_http_protocol_options;
+  const idleTimeoutMs = durationMs(common?.idle_timeout);
+  const maxRequestsPerConnection = wrapped(common?.max_requests_per_connection);
+  return {
+    ...(upstreamProtocol ? { upstreamProtocol } : {}),
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    ...(maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection } : {}),
+  };
+}
+
+/** typed_extension_protocol_options type URLs the sidecar reads. */
+export const PROTOCOL_OPTIONS = new TypedConfigRegistry<UpstreamHttpOptions>('protocol options').register(
+  'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  decodeHttpProtocolOptions,
+);
