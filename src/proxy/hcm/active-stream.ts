@@ -2,7 +2,9 @@
 // request headers, route selection, fault, CORS, then the router; and the response on its way back.
 import type { Route, RouteAction, VirtualHost } from '../config/index.js';
 import type { BodySink, BodySource } from '../http/body.js';
+import type { Duplex } from 'node:stream';
 import type { DownstreamExchange } from '../http/exchange.js';
+import { sendMirror } from './mirror.js';
 import { HeaderMap } from '../http/headers.js';
 import type { ResponseHead } from '../http/message.js';
 import { evaluateCors, applyCorsResponseHeaders, resolveCorsPolicy } from '../filters/cors.js';
@@ -171,6 +173,11 @@ export class ActiveStream {
           response.headers.set('x-envoy-upstream-service-time', String(this.upstreamServiceTimeMs));
           this.sendHead(response, body);
         },
+        upgrade: (response, upstreamSocket, cluster, host) => {
+          this.cluster = cluster;
+          this.host = host;
+          this.joinUpgraded(response, upstreamSocket);
+        },
         localReply: (status, details, flags, headers) => {
           this.flags.push(...flags);
           this.sendLocal(status, details, undefined, headers ? HeaderMap.fromRecord(headers) : undefined);
@@ -179,6 +186,36 @@ export class ActiveStream {
     );
     exchange.body.pipe(this.relay);
     this.router.start();
+    for (const mirror of action.mirrors) {
+      if (config.clock.random() * 1_000_000 < mirror.fractionPpm) this.relay.onEnd(() => sendMirror(config.clusters, mirror.cluster, head, this.relay, conn.remoteAddress));
+    }
+  }
+
+  /** A 101 from upstream: answer the client, then splice the two sockets together. */
+  private joinUpgraded(response: ResponseHead, upstream: Duplex): void {
+    const exchange = this.exchange;
+    this.responseCode = response.status;
+    exchange.respond(response, true);
+    if (!exchange.upgrade) {
+      upstream.destroy();
+      exchange.reset();
+      this.finish();
+      return;
+    }
+    const downstream = exchange.upgrade();
+    const close = (): void => {
+      downstream.destroy();
+      upstream.destroy();
+      this.finish();
+    };
+    downstream.on('error', close);
+    upstream.on('error', close);
+    downstream.on('close', close);
+    upstream.on('close', close);
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+    downstream.resume();
+    upstream.resume();
   }
 
   /** Istio's metadata exchange over plaintext: learn the peer, tell the peer who we are. */

@@ -1,5 +1,6 @@
 // The router filter's upstream half: picks the cluster and host, applies circuit breakers, sends
 // the request, and retries or times out as the route's policy says. One instance per request.
+import type { Duplex } from 'node:stream';
 import type { RetryPolicy, Route, RouteAction, VirtualHost } from '../config/index.js';
 import type { BodySource } from '../http/body.js';
 import { UpstreamError, type UpstreamRequest, type UpstreamResponseHandler } from '../http/exchange.js';
@@ -34,6 +35,8 @@ export interface RoutedRequest {
 export interface RouterCallbacks {
   /** An upstream response to forward downstream. */
   forward(head: ResponseHead, body: BodySource, cluster: RouterCluster, host: UpstreamHost, upstreamStart: number): void;
+  /** The upstream accepted an upgrade (WebSocket): the two sockets are joined from here on. */
+  upgrade(head: ResponseHead, socket: Duplex, cluster: RouterCluster, host: UpstreamHost): void;
   /** A reply made here: overflow, no host, failure, timeout. */
   localReply(status: number, details: string, flags: readonly ResponseFlag[], headers?: Readonly<Record<string, string>>): void;
 }
@@ -152,6 +155,20 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     cluster.hostRequestFinished(host, head.status < 500);
     this.callbacks.forward(head, body, cluster, host, start);
     // The breaker slot is held until the response head; streaming bodies don't hold it.
+    release?.();
+  }
+
+  onUpgrade(head: ResponseHead, socket: Duplex): void {
+    if (this.done) {
+      socket.destroy();
+      return;
+    }
+    this.done = true;
+    this.clearTimers();
+    this.req.relay.detach();
+    const release = this.takeRelease();
+    this.cluster!.hostRequestFinished(this.host!, true);
+    this.callbacks.upgrade(head, socket, this.cluster!, this.host!);
     release?.();
   }
 
