@@ -4,7 +4,7 @@
 import type { ConfigSnapshot } from '../galley/index.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../xds/index.js';
 import { cachedByView } from '../pilot/generators/cached-generator.js';
-import { clusterGenerator } from '../pilot/generators/cds/cluster-generator.js';
+import { createClusterGenerator } from '../pilot/generators/cds/cluster-generator.js';
 import { endpointGenerator } from '../pilot/generators/eds/endpoint-generator.js';
 import { createGatewayLdsGenerator, createGrpcLdsGenerator, createSidecarLdsGenerator } from '../pilot/generators/lds/lds-generator.js';
 import { createGatewayRdsGenerator, createGrpcRdsGenerator, createSidecarRdsGenerator } from '../pilot/generators/rds/rds-generator.js';
@@ -38,7 +38,7 @@ export function createGenerators(): Generators {
   return new Map([
     // Clusters, endpoints and routes depend only on the push and the proxy's view, so proxies
     // that share a view share them; sidecar listeners depend on the workload's own ports.
-    [generatorKey(undefined, CLUSTER_TYPE), cachedByView(clusterGenerator)],
+    [generatorKey(undefined, CLUSTER_TYPE), cachedByView(createClusterGenerator())],
     [generatorKey(undefined, ENDPOINT_TYPE), cachedByView(endpointGenerator)],
     [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator()],
     [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator()],

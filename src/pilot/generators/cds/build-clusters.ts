@@ -5,7 +5,8 @@ import { parseClusterName } from '../../../xds/index.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { ResourceNames } from '../generator.js';
-import { createClusterContext } from './cluster-context.js';
+import type { Service, ServicePort } from '../../model/service.js';
+import { createClusterContext, type ClusterContext } from './cluster-context.js';
 import { buildInboundClusters } from './inbound-clusters.js';
 import { buildOutboundClusters } from './outbound-clusters.js';
 import { buildBlackHoleCluster, buildInboundPassthroughCluster, buildPassthroughCluster } from './special-clusters.js';
@@ -18,21 +19,36 @@ import { buildBlackHoleCluster, buildInboundPassthroughCluster, buildPassthrough
  * only the clusters named there (services not named are not even built).
  */
 export function buildClusters(proxy: Proxy, push: PushContext, names?: ResourceNames): Cluster[] {
+  return collectClusters(proxy, push, names, buildOutboundClusters, (c) => c);
+}
+
+/**
+ * What {@link buildClusters} does, in another form: `outbound` gives a service port's clusters
+ * (filtered by the wanted names, or all of them, which are then filtered here) and `special`
+ * converts each special or inbound cluster. `name` reads a result's cluster name.
+ */
+export function collectClusters<T extends { readonly name?: string | null }>(
+  proxy: Proxy,
+  push: PushContext,
+  names: ResourceNames,
+  outbound: (ctx: ClusterContext, service: Service, port: ServicePort, wanted?: ReadonlySet<string>) => readonly T[],
+  special: (cluster: Cluster) => T,
+): T[] {
   const ctx = createClusterContext(proxy, push);
   const wanted = names ? new Set(names) : undefined;
   const wantedPorts = wanted ? servicePortsNamed(wanted) : undefined;
-  const out: Cluster[] = [];
+  const out: T[] = [];
   for (const service of push.servicesFor(proxy)) {
     for (const port of service.ports) {
       if (port.protocol === 'UDP') continue;
       if (wantedPorts && !wantedPorts.has(`${port.port}|${service.hostname}`)) continue;
-      out.push(...buildOutboundClusters(ctx, service, port, wanted));
+      for (const c of outbound(ctx, service, port, wanted)) if (!wanted || wanted.has(c.name ?? '')) out.push(c);
     }
   }
   if (!ctx.grpc) {
     const extra = [buildBlackHoleCluster(ctx)];
     if (ctx.sidecar) extra.push(buildPassthroughCluster(ctx), buildInboundPassthroughCluster(ctx), ...buildInboundClusters(ctx));
-    for (const cluster of extra) if (!wanted || wanted.has(cluster.name ?? '')) out.push(cluster);
+    for (const cluster of extra) if (!wanted || wanted.has(cluster.name ?? '')) out.push(special(cluster));
   }
   return out;
 }

@@ -26,15 +26,40 @@ interface ClusterTarget {
   readonly rule: DestinationRule | undefined;
 }
 
+/** What a service port's outbound clusters are built from besides the service, the port and the proxy's kind. */
+export interface OutboundClusterInputs {
+  /** The DestinationRule that applies for the proxy, if any. */
+  readonly rule: DestinationRule | undefined;
+  /** The registry's endpoints of the port (none for proxyless gRPC, which reads them from EDS only). */
+  readonly registered: readonly ServiceEndpoint[];
+}
+
+/** Looks up the inputs of `service`'s `port` clusters for `ctx`'s proxy. */
+export function outboundClusterInputs(ctx: ClusterContext, service: Service, port: ServicePort): OutboundClusterInputs {
+  return {
+    rule: ctx.push.destinationRuleFor(ctx.proxy, service.hostname),
+    registered: ctx.grpc ? NO_ENDPOINTS : ctx.push.endpoints(service.hostname, port.port, service.namespace),
+  };
+}
+
+const NO_ENDPOINTS: readonly ServiceEndpoint[] = Object.freeze([]);
+
 /**
  * The clusters of `service`'s `port` for `ctx`'s proxy: the default cluster with the
  * DestinationRule's policy for the port, then one per subset with the subset's policy merged
- * over it. With `wanted`, only the clusters it names.
+ * over it. With `wanted`, only the clusters it names. The result depends on nothing but
+ * `service`, `port`, `inputs`, the mesh config and the kind fields of `ctx` (grpc, sidecar,
+ * dnsLookupFamily), which is what lets the cross-push cache (cluster-cache.ts) reuse it.
  */
-export function buildOutboundClusters(ctx: ClusterContext, service: Service, port: ServicePort, wanted?: ReadonlySet<string>): Cluster[] {
-  const rule = ctx.push.destinationRuleFor(ctx.proxy, service.hostname);
+export function buildOutboundClusters(
+  ctx: ClusterContext,
+  service: Service,
+  port: ServicePort,
+  wanted?: ReadonlySet<string>,
+  inputs: OutboundClusterInputs = outboundClusterInputs(ctx, service, port),
+): Cluster[] {
+  const { rule, registered } = inputs;
   const spec = rule?.spec;
-  const registered = ctx.grpc ? [] : ctx.push.endpoints(service.hostname, port.port, service.namespace);
   const serviceAccounts = serviceAccountsOf(registered, ctx.push.mesh.trustDomain);
   const endpoints = ctx.grpc ? registered : dnsEndpointsOf(service, port, registered);
   const base: Omit<ClusterTarget, 'subset'> = { service, port, endpoints, serviceAccounts, rule };

@@ -47,14 +47,16 @@ export function buildOutboundVirtualHosts(ctx: RouteContext): VirtualHost[] {
   vses.forEach((vs, i) => {
     const services = claimedBy.get(i) ?? [];
     if (services.length === 0 && port !== 80) return;
-    const routes = buildHttpRoutes(vs, ctx);
+    const routes = ctx.routeCache ? ctx.routeCache.routes(vs, 'http', ctx, (c) => buildHttpRoutes(vs, c)) : buildHttpRoutes(vs, ctx);
     if (routes.length === 0) return;
     const hosts = virtualServiceHosts(vs).filter((h) => !onPort.has(h) && !coversAService(h));
     for (const s of services) routed.add(s.hostname);
     wrappers.push({ services, hosts, routes });
   });
   for (const s of onPort.values()) {
-    if (!routed.has(s.hostname) && routedHere(s)) wrappers.push({ services: [s], hosts: [], routes: [buildDefaultServiceRoute(s.hostname, port, ctx)] });
+    if (routed.has(s.hostname) || !routedHere(s)) continue;
+    const build = (c: RouteContext): Route[] => [buildDefaultServiceRoute(s.hostname, port, c)];
+    wrappers.push({ services: [s], hosts: [], routes: ctx.routeCache ? ctx.routeCache.routes(s, 'default', ctx, build) : build(ctx) });
   }
   return toVirtualHosts(wrappers, ctx);
 }

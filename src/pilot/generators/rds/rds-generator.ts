@@ -7,6 +7,8 @@ import { toXdsResource } from '../xds-resource.js';
 import { buildGatewayRouteConfiguration, gatewayRouteNames } from './gateway-route-config.js';
 import { buildGrpcRouteConfiguration } from './grpc-route-config.js';
 import { grpcTargetNames } from './grpc-target.js';
+import { createRouteCache } from './route-cache.js';
+import { routeConfigurationResource } from './route-config-encoding.js';
 import { buildSidecarRouteConfiguration, sidecarRouteNames, sidecarRoutePort } from './sidecar-route-config.js';
 
 export const ROUTE_CONFIGURATION_MESSAGE = 'envoy.config.route.v3.RouteConfiguration';
@@ -24,14 +26,20 @@ export function emptyRouteConfiguration(name: string): RouteConfiguration {
   return { name, virtual_hosts: [], validate_clusters: { value: false } };
 }
 
-/** RDS for sidecars: route configurations named after ports (`9080`). */
+/**
+ * RDS for sidecars: route configurations named after ports (`9080`). The generator keeps
+ * translated routes, and their encoding, across pushes while their inputs are unchanged (see
+ * createRouteCache and encodeRouteConfiguration).
+ */
 export function createSidecarRdsGenerator(): Generator {
+  const cache = createRouteCache();
   return {
     typeUrl: ROUTE_TYPE,
     generate(proxy, push, names) {
+      cache.rotate(push);
       return (names ?? sidecarRouteNames(proxy, push)).map((name) => {
         const port = sidecarRoutePort(name);
-        return routeResource(port === undefined ? emptyRouteConfiguration(name) : buildSidecarRouteConfiguration(proxy, push, port));
+        return routeConfigurationResource(port === undefined ? emptyRouteConfiguration(name) : buildSidecarRouteConfiguration(proxy, push, port, cache));
       });
     },
   };

@@ -2,6 +2,7 @@
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { MESH_GATEWAY } from '../../push-context-vs-resolve.js';
+import type { RouteCache } from './route-cache.js';
 
 /**
  * Who the routes are for: an Envoy-style sidecar, a gateway (router), or a proxyless gRPC client,
@@ -26,9 +27,17 @@ export interface RouteContext {
   readonly gatewayNames: ReadonlySet<string>;
   /** True when the listener terminates TLS: redirects then default to https. */
   readonly tls: boolean;
+  /** Where translated routes are kept across pushes, when the generator keeps them. */
+  readonly routeCache?: RouteCache;
 }
 
 /** A context for the mesh (sidecars and gRPC clients) on `listenerPort`. */
-export function meshRouteContext(proxy: Proxy, push: PushContext, listenerPort: number, flavor: 'sidecar' | 'grpc' = 'sidecar'): RouteContext {
-  return { proxy, push, flavor, listenerPort, gatewayNames: new Set([MESH_GATEWAY]), tls: false };
+export function meshRouteContext(
+  proxy: Proxy,
+  push: PushContext,
+  listenerPort: number,
+  flavor: 'sidecar' | 'grpc' = 'sidecar',
+  routeCache?: RouteCache,
+): RouteContext {
+  return { proxy, push, flavor, listenerPort, gatewayNames: new Set([MESH_GATEWAY]), tls: false, ...(routeCache ? { routeCache } : {}) };
 }

@@ -6,6 +6,7 @@ import type { PushContext } from '../../model/push-context.js';
 import { buildCatchAllVirtualHost, isHttpOrSniffed } from './default-routes.js';
 import { buildOutboundVirtualHosts } from './outbound-virtual-hosts.js';
 import { MAX_DIRECT_RESPONSE_BODY_BYTES } from './redirect.js';
+import type { RouteCache } from './route-cache.js';
 import { meshRouteContext } from './route-context.js';
 
 /** The port a sidecar route name stands for (`9080`), or undefined for other names. */
@@ -18,10 +19,11 @@ export function sidecarRoutePort(routeName: string): number | undefined {
 /**
  * The RouteConfiguration named after `port`. Hosts are matched without their port, as Istio's
  * sidecars do, so `reviews` and `reviews:9080` reach the same virtual host. The catch-all comes
- * last, unless a VirtualService already claims `*` (Envoy allows one `*` domain).
+ * last, unless a VirtualService already claims `*` (Envoy allows one `*` domain). With
+ * `routeCache`, routes whose inputs are unchanged since an earlier push are reused.
  */
-export function buildSidecarRouteConfiguration(proxy: Proxy, push: PushContext, port: number): RouteConfiguration {
-  const ctx = meshRouteContext(proxy, push, port, 'sidecar');
+export function buildSidecarRouteConfiguration(proxy: Proxy, push: PushContext, port: number, routeCache?: RouteCache): RouteConfiguration {
+  const ctx = meshRouteContext(proxy, push, port, 'sidecar', routeCache);
   const vhosts = buildOutboundVirtualHosts(ctx);
   const wildcard = vhosts.some((v) => v.domains?.includes('*'));
   return {
