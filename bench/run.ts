@@ -5,6 +5,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runGenerationBench } from './xds-generation.js';
 import { runPushBench } from './xds-push.js';
+import { runProxyBenches } from './proxy-suite.js';
+import { mergeSections } from './results-file.js';
 import { toMarkdown, type BenchTable } from './report.js';
 
 const only = process.argv.slice(2);
@@ -20,6 +22,7 @@ if (wanted('xds-push')) {
   log('xds-push: timing one config change to ACK at 100 and 500 ADS clients');
   tables.push(await runPushBench(log));
 }
+tables.push(...(await runProxyBenches(wanted, log)));
 
 const out = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));
 const header = [
@@ -29,5 +32,5 @@ const header = [
   'The machine is shared and noisy: read medians and ratios, not single figures.',
   '',
 ].join('\n');
-writeFileSync(out, `${header}\n${tables.map(toMarkdown).join('\n')}`);
+writeFileSync(out, `${header}\n${mergeSections(out, tables.map((t) => ({ title: t.title, text: toMarkdown(t) }))).join('\n')}`);
 log(`wrote ${out}`);

@@ -1,0 +1,113 @@
+// The Heddle pair of the proxy benchmarks: the real control plane and two `heddle sidecar`
+// processes in explicit mode. The client's sidecar (outbound) is an HTTP proxy on
+// 127.0.77.2:15001; the server's sidecar (inbound) binds 127.0.77.3 on each app port and forwards
+// to the app on 127.0.0.1. Routing comes from ServiceEntries, and metrics are on (the default).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild, stderrTail, stopChild, waitForJson } from './bench-child.js';
+
+/** `heddle`'s entry point, beside this file's compiled copy (dist/ or dist-NAME/). */
+const HEDDLE_MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLIENT_IP = '127.0.77.2';
+const SERVER_IP = '127.0.77.3';
+const OUTBOUND_PORT = 15001;
+
+/** The apps behind the server's sidecar: their ports on 127.0.0.1. */
+export interface PairApps {
+  readonly http1: number;
+  readonly h2c: number;
+  readonly tcp: number;
+}
+
+/** The mesh's service names and ports, as clients address them through the outbound proxy. */
+export const MESH_SERVICES = {
+  http1: { host: 'reviews', port: 9080 },
+  h2c: { host: 'ratings', port: 9081 },
+  tcp: { host: 'sink', port: 9082 },
+} as const;
+
+export interface HeddlePair {
+  /** The client sidecar's outbound HTTP-proxy address, `127.0.77.2:15001`. */
+  readonly proxy: { readonly host: string; readonly port: number };
+  readonly clientPid: number;
+  readonly serverPid: number;
+  /** The sidecars' stderr, for reports when something goes wrong. */
+  logs(): { client: string; server: string };
+  /** Whether both sidecars are still running. */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+function serviceEntry(name: string, port: number, portName: string, protocol: string, targetPort: number): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}}
+spec:
+  hosts: [${name}.default.svc.cluster.local]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports:
+  - {number: ${port}, name: ${portName}, protocol: ${protocol}, targetPort: ${targetPort}}
+  endpoints:
+  - address: ${SERVER_IP}
+    ports: {${portName}: ${targetPort}}
+    labels: {app: ${name}, version: v1}
+    serviceAccount: ${name}
+`;
+}
+
+function startSidecar(xds: string, name: string, ip: string, appPorts: readonly string[]): ChildProcess {
+  return startChild(process.execPath, [
+    HEDDLE_MAIN, 'sidecar', '--log-format', 'json',
+    '--xds-address', xds,
+    '--name', name,
+    '--label', `app=${name},version=v1`,
+    '--service-account', name,
+    '--ip', ip,
+    '--outbound-port', String(OUTBOUND_PORT),
+    '--admin-port', '0',
+    '--stats-port', '0',
+    ...appPorts.flatMap((p) => ['--app-port', p]),
+  ]);
+}
+
+const isReady = (l: Record<string, unknown>) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready');
+
+/** Starts the control plane and both sidecars, and resolves once both sidecars serve config. */
+export async function startHeddlePair(apps: PairApps): Promise<HeddlePair> {
+  const configDir = await mkdtemp(join(tmpdir(), 'heddle-bench-mesh-'));
+  const { http1, h2c, tcp } = MESH_SERVICES;
+  await writeFile(join(configDir, 'reviews.yaml'), serviceEntry(http1.host, http1.port, 'http', 'HTTP', apps.http1));
+  await writeFile(join(configDir, 'ratings.yaml'), serviceEntry(h2c.host, h2c.port, 'http2', 'HTTP2', apps.h2c));
+  await writeFile(join(configDir, 'sink.yaml'), serviceEntry(tcp.host, tcp.port, 'tcp', 'TCP', apps.tcp));
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    for (const child of children.reverse()) await stopChild(child);
+    await rm(configDir, { recursive: true, force: true });
+  };
+  try {
+    const cp = startChild(process.execPath, [HEDDLE_MAIN, 'control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', '0', '--monitoring-port', '0']);
+    children.push(cp);
+    const xds = (await waitForJson(cp, 'stderr', (l) => typeof l.xds === 'string')).xds as string;
+    const server = startSidecar(xds, 'server', SERVER_IP, [`http:${apps.http1}`, `http2:${apps.h2c}:HTTP2`, `tcp:${apps.tcp}:TCP`]);
+    children.push(server);
+    const client = startSidecar(xds, 'client', CLIENT_IP, []);
+    children.push(client);
+    await Promise.all([waitForJson(server, 'stderr', isReady), waitForJson(client, 'stderr', isReady)]);
+    const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+    return {
+      proxy: { host: CLIENT_IP, port: OUTBOUND_PORT },
+      clientPid: client.pid!,
+      serverPid: server.pid!,
+      logs: () => ({ client: stderrTail(client), server: stderrTail(server) }),
+      alive: () => running(client) && running(server),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,112 @@
+// Benchmark: what each proxy hop costs at a fixed 1,000 rps (CPU from /proc/<pid>/stat, latency
+// from hey), and its memory (VmRSS) idle and under saturating load, for the nginx and Heddle pairs.
+import { rmSync } from 'node:fs';
+import { runHey, type HeyResult } from './load-hey.js';
+import { runWrk, writeAbsoluteFormScript } from './load-wrk.js';
+import { rssMb, samplePeakRss, totalCpuSeconds } from './proc-usage.js';
+import { authorityFor, benchPaths, interleave, type BenchPath } from './proxy-paths.js';
+import type { ProxyRig } from './proxy-rig.js';
+import { median, type BenchTable } from './report.js';
+
+const RATE = 1000;
+const WORKERS = 4;
+const WARM_UP_S = 5;
+const ROUND_S = 5;
+const ROUNDS = 5;
+const LOAD_S = 5;
+const TARGETS = { cpuPer1k: 0.1, idleMb: 50, loadMb: 100 } as const;
+/** A bare `node` process's RSS on this machine kind (FINDINGS.md). */
+const BARE_NODE_MB = 43;
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+interface FixedRateRound extends HeyResult {
+  /** vCPU used by each hop during the round, per 1,000 rps achieved. */
+  readonly cpuPer1k: readonly number[];
+}
+
+async function fixedRate(path: BenchPath, seconds: number): Promise<FixedRateRound> {
+  const pids = path.hops.map((h) => h.pids());
+  const before = pids.map(totalCpuSeconds);
+  const started = performance.now();
+  const r = await runHey(`${path.host}:${path.port}`, `http://${authorityFor('http1')}/`, RATE, WORKERS, seconds);
+  const wall = (performance.now() - started) / 1000;
+  const cpuPer1k = pids.map((p, i) => ((totalCpuSeconds(p) - before[i]!) / wall) * (1000 / r.rps));
+  return { ...r, cpuPer1k };
+}
+
+/** Peak RSS of each hop during a saturating wrk run on `path`. */
+async function peakUnderLoad(path: BenchPath, script: string): Promise<number[]> {
+  const stops = path.hops.map((h) => samplePeakRss(h.pids()));
+  await runWrk(path.host, path.port, script, LOAD_S, 32);
+  return stops.map((stop) => stop());
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
+
+/** Measures idle memory first (call it before other load), then fixed-rate rounds, then peak memory. */
+export async function runProxyResourcesBench(rig: ProxyRig, log: (line: string) => void): Promise<BenchTable> {
+  const paths = benchPaths(rig, 'http1');
+  const idle = new Map(paths.map((p) => [p.name, p.hops.map((h) => h.pids().reduce((s, pid) => s + rssMb(pid), 0))]));
+  log(`proxy-resources: hey -c${WORKERS} at ${RATE} rps, ${WARM_UP_S} s warm-up per path, ${ROUNDS} interleaved rounds of ${ROUND_S} s`);
+  const { results, failures } = await interleave<FixedRateRound>(
+    paths,
+    ROUNDS,
+    (p) => fixedRate(p, WARM_UP_S),
+    async (p) => {
+      const r = await fixedRate(p, ROUND_S);
+      log(`  ${p.name}: ${fmt(r.rps)} rps, p50 ${fmt(r.p50Ms, 2)} ms, p99 ${fmt(r.p99Ms, 2)} ms, cpu/1k ${r.cpuPer1k.map((c) => fmt(c, 3)).join(' + ')}, ${r.errors} errors`);
+      return r;
+    },
+    log,
+  );
+  const script = writeAbsoluteFormScript(authorityFor('http1'));
+  const peak = new Map<string, number[]>();
+  try {
+    for (const p of paths.filter((x) => x.hops.length > 0 && !failures.has(x.name))) {
+      try {
+        peak.set(p.name, await peakUnderLoad(p, script));
+      } catch (err) {
+        failures.set(p.name, (err as Error).message);
+      }
+    }
+  } finally {
+    rmSync(script, { force: true });
+  }
+  const idleAfter = new Map(paths.map((p) => [p.name, p.hops.map((h) => h.pids().reduce((s, pid) => s + rssMb(pid), 0))]));
+  const p50 = (name: string) => median((results.get(name) ?? []).map((r) => r.p50Ms));
+  const p99 = (name: string) => median((results.get(name) ?? []).map((r) => r.p99Ms));
+  const cpu = (name: string, hop: number) => median((results.get(name) ?? []).map((r) => r.cpuPer1k[hop] ?? NaN));
+  const pair = (values: readonly number[] | undefined, digits: number) => (values && values.length ? values.map((v) => fmt(v, digits)).join(' / ') : '—');
+  const rows = paths.map((p) => {
+    const runs = results.get(p.name) ?? [];
+    if (runs.length === 0) return [p.name, 'failed', '', '', '', '', '', '', '', failures.get(p.name)?.split('\n')[0] ?? 'no runs'];
+    const hops = p.hops.map((_, i) => cpu(p.name, i));
+    return [
+      p.name,
+      fmt(median(runs.map((r) => r.rps))),
+      fmt(p50(p.name), 2),
+      fmt(p99(p.name), 2),
+      p.hops.length ? `+${fmt(p50(p.name) - p50('direct'), 2)} / +${fmt(p99(p.name) - p99('direct'), 2)}` : '—',
+      p.hops.length ? pair(hops, 3) : '—',
+      pair(idle.get(p.name), 0),
+      pair(peak.get(p.name), 0),
+      pair(idleAfter.get(p.name), 0),
+      String(runs.reduce((s, r) => s + r.errors, 0)),
+    ];
+  });
+  const heddleCpu = [cpu('heddle pair', 0), cpu('heddle pair', 1)];
+  const heddleIdle = idle.get('heddle pair') ?? [];
+  const heddlePeak = peak.get('heddle pair') ?? [];
+  return {
+    title: `Proxy pair resources at a fixed ${RATE} rps (hey -c${WORKERS} -q${RATE / WORKERS}, median of ${ROUNDS} interleaved ${ROUND_S} s rounds after ${WARM_UP_S} s warm-up) and memory`,
+    header: ['path', 'rps', 'p50 ms', 'p99 ms', 'added by the pair p50 / p99 ms', 'vCPU per 1k rps, client / server hop', 'RSS idle MB, client / server', `RSS peak under wrk -c32 (${LOAD_S} s) MB`, 'RSS idle after load MB', 'errors'],
+    rows,
+    notes: [
+      `**Target: CPU ≤ ${TARGETS.cpuPer1k} vCPU per 1,000 rps per sidecar. Measured ${heddleCpu.map((c) => fmt(c, 3)).join(' (client) and ')} (server): ${verdict(heddleCpu.every((c) => c <= TARGETS.cpuPer1k))}.** Limited by the per-request JavaScript each sidecar runs (parse, route, metrics, re-serialise); nginx's figure is the same hop done in C. Measured as the change of utime+stime in /proc/<pid>/stat over the round, divided by the round's wall time, scaled to the achieved rate (nginx: master plus worker).`,
+      `**Target: RSS ≤ ${TARGETS.idleMb} MB idle per sidecar. Measured ${heddleIdle.map((m) => fmt(m, 0)).join(' / ')} MB (client / server, VmRSS right after config was applied, before any traffic): ${verdict(heddleIdle.length > 0 && heddleIdle.every((m) => m <= TARGETS.idleMb))}.** A bare Node process is about ${BARE_NODE_MB} MB here (FINDINGS.md), so about ${fmt(Math.max(...heddleIdle) - BARE_NODE_MB, 0)} MB is the sidecar's own code and heap; this benchmark does not break it down further. nginx's figure is master plus worker.`,
+      `**Target: RSS ≤ ${TARGETS.loadMb} MB under load per sidecar. Measured peak ${heddlePeak.map((m) => fmt(m, 0)).join(' / ')} MB during a saturating wrk -c32 run (VmRSS sampled every 200 ms): ${verdict(heddlePeak.length > 0 && heddlePeak.every((m) => m <= TARGETS.loadMb))}.** Load adds about ${fmt(Math.max(...heddlePeak) - Math.max(...heddleIdle), 0)} MB to the idle figure, so the idle footprint is what decides this target.`,
+      `Latency added by the pair: the path's median p50/p99 minus direct's, at the same fixed rate; hey's figures include its own Go client and have a resolution of 0.1 ms. hey reaches every path as an HTTP proxy (\`-x\`), so each receives absolute-form \`GET http://reviews:9080/\` over ${WORKERS} keep-alive connections. What limits the latency figures: the 2 shared cores (a hop waits for a core whenever the other processes hold both), and Node's event-loop turn per read for the Heddle hops.`,
+    ],
+  };
+}

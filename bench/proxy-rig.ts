@@ -1,0 +1,48 @@
+// Everything the proxy benchmarks run against, started once per run: the three upstream apps
+// (HTTP/1.1, h2c, TCP sink), the Heddle pair and the nginx pair in front of the same apps.
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startChild, stopChild, waitForJson } from './bench-child.js';
+import { startHeddlePair, type HeddlePair, type PairApps } from './heddle-pair.js';
+import { startNginxPair, type NginxPair } from './nginx-pair.js';
+import { waitForPort } from './wait-for-port.js';
+
+const UPSTREAM_APP = fileURLToPath(new URL('./upstream-app.js', import.meta.url));
+
+export interface ProxyRig {
+  readonly apps: PairApps;
+  readonly appPids: readonly number[];
+  readonly heddle: HeddlePair;
+  readonly nginx: NginxPair;
+  stop(): Promise<void>;
+}
+
+async function startApp(kind: 'http1' | 'h2c' | 'tcp-sink', children: ChildProcess[]): Promise<number> {
+  const child = startChild(process.execPath, [UPSTREAM_APP, kind]);
+  children.push(child);
+  return (await waitForJson(child, 'stdout', (l) => typeof l.port === 'number')).port as number;
+}
+
+/** Starts the apps and both pairs; if any part fails to start, stops what started and rethrows. */
+export async function startProxyRig(log: (line: string) => void): Promise<ProxyRig> {
+  const apps: ChildProcess[] = [];
+  let heddle: HeddlePair | undefined;
+  let nginx: NginxPair | undefined;
+  const stop = async () => {
+    await heddle?.stop();
+    await nginx?.stop();
+    for (const child of apps) await stopChild(child);
+  };
+  try {
+    const ports: PairApps = { http1: await startApp('http1', apps), h2c: await startApp('h2c', apps), tcp: await startApp('tcp-sink', apps) };
+    log(`proxy rig: apps on 127.0.0.1:${ports.http1} (http1), :${ports.h2c} (h2c), :${ports.tcp} (tcp sink)`);
+    nginx = await startNginxPair(ports, (host, port) => waitForPort(host, port));
+    log('proxy rig: nginx pair up');
+    heddle = await startHeddlePair(ports);
+    log('proxy rig: heddle pair up');
+    return { apps: ports, appPids: apps.map((c) => c.pid!), heddle, nginx, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
