@@ -11,6 +11,8 @@ import { startChild, stderrTail, stopChild, waitForJson } from './bench-child.js
 
 /** `heddle`'s entry point, beside this file's compiled copy (dist/ or dist-NAME/). */
 const HEDDLE_MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The slim entry a sidecar runs from, as bin/heddle.js picks it. */
+const PROXY_MAIN = fileURLToPath(new URL('../src/cli/proxy-main.js', import.meta.url));
 const CLIENT_IP = '127.0.77.2';
 const SERVER_IP = '127.0.77.3';
 const OUTBOUND_PORT = 15001;
@@ -61,7 +63,7 @@ spec:
 
 function startSidecar(xds: string, name: string, ip: string, appPorts: readonly string[]): ChildProcess {
   return startChild(process.execPath, [
-    HEDDLE_MAIN, 'sidecar', '--log-format', 'json',
+    PROXY_MAIN, 'sidecar', '--log-format', 'json',
     '--xds-address', xds,
     '--name', name,
     '--label', `app=${name},version=v1`,

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (compiled tests live in dist/test/...). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const HEDDLE_BIN = fileURLToPath(new URL('../../../bin/heddle.js', import.meta.url));
+/** The entry the tests run: `$HEDDLE_DIST/src/cli/main.js` when HEDDLE_DIST names a build, else bin/heddle.js. */
+const HEDDLE_ENTRY = process.env.HEDDLE_DIST ? `${process.env.HEDDLE_DIST}/src/cli/main.js` : HEDDLE_BIN;
 
 export interface RunResult {
   readonly status: number | null;
@@ -14,7 +16,7 @@ export interface RunResult {
 
 /** Runs `heddle ARGS...` to completion (at most 60 s) and returns its exit status and output. */
 export function runHeddle(args: readonly string[], opts: { input?: string; cwd?: string } = {}): RunResult {
-  const r = spawnSync(process.execPath, [HEDDLE_BIN, ...args], {
+  const r = spawnSync(process.execPath, [HEDDLE_ENTRY, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     input: opts.input ?? '',
     encoding: 'utf8',
@@ -25,7 +27,7 @@ export function runHeddle(args: readonly string[], opts: { input?: string; cwd?:
 
 /** Starts a long-running `heddle ARGS...`; the caller must stop it. */
 export function startHeddle(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [HEDDLE_BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [HEDDLE_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Resolves with the first JSON log line from `child`'s stderr that satisfies `match`. */

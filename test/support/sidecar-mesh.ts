@@ -1,6 +1,6 @@
 // A small real mesh for e2e tests: the control plane, HTTP apps on loopback, and one Heddle sidecar
 // per app in explicit mode, each workload on its own 127.0.0.N. Everything stops in `stop()`.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,10 @@ export interface WorkloadSpec {
   readonly handler?: (req: IncomingMessage, res: ServerResponse, who: WorkloadSpec) => void;
   /** Run a sidecar for it (default true). */
   readonly sidecar?: boolean;
+  /** The app port's name given to the sidecar (`--app-port NAME:PORT`); `http` by default. */
+  readonly portName?: string;
+  /** Extra `heddle sidecar` flags for this workload only (`--access-log`, say). */
+  readonly sidecarArgs?: readonly string[];
 }
 
 export interface RunningWorkload {
@@ -31,15 +35,22 @@ export interface RunningWorkload {
   readonly statsPort: number;
   /** Requests the app received, most recent last (headers lowercase). */
   readonly received: { method: string; url: string; headers: IncomingMessage['headers'] }[];
+  /** The sidecar's stdout (access log with `--access-log`), one entry per line. */
+  readonly stdout: string[];
 }
 
 export interface Mesh {
   readonly configDir: string;
   readonly xds: string;
+  /** The control plane's monitoring port; it changes when the control plane restarts. */
   readonly monitoringPort: number;
   readonly workloads: ReadonlyMap<string, RunningWorkload>;
   /** Replaces or adds config files; the control plane picks them up live. */
   apply(files: Record<string, string>): Promise<void>;
+  /** Stops the control plane (SIGTERM); the sidecars stay up. */
+  stopControlPlane(): Promise<void>;
+  /** Starts the control plane again on the same xDS port and config directory. */
+  startControlPlane(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +98,7 @@ async function startApp(spec: WorkloadSpec, received: RunningWorkload['received'
   return server;
 }
 
-async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
+async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly string[], stdout: string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
   const child = startHeddle([
     'sidecar', '--log-format', 'json',
     '--xds-address', xds,
@@ -95,36 +106,70 @@ async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly
     '--label', `app=${spec.app},version=${spec.version}`,
     '--service-account', spec.app,
     '--ip', spec.ip,
-    '--app-port', `http:${spec.port}`,
+    '--app-port', `${spec.portName ?? 'http'}:${spec.port}`,
     '--admin-port', '0',
     '--stats-port', '0',
     ...extraArgs,
+    ...(spec.sidecarArgs ?? []),
   ]);
-  const started = await waitForLog(child, (l) => typeof l.admin === 'number' && typeof l.stats === 'number');
-  await waitForLog(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready'), 20_000);
-  return { child, admin: started.admin as number, stats: started.stats as number };
+  // Always drain stdout: an unread pipe would block the sidecar once it fills.
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    stdout.push(...lines);
+  });
+  try {
+    const started = await waitForLog(child, (l) => typeof l.admin === 'number' && typeof l.stats === 'number');
+    const ready = await waitForLog(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready'), 20_000);
+    // A leftover process holding this IP makes the listeners fail to bind while the sidecar still
+    // reports ready: fail here rather than send the test's traffic to a stale proxy.
+    const bound = (ready.listeners as { address: string; port: number }[] | undefined) ?? [];
+    if (!bound.some((l) => l.address === spec.ip && l.port === spec.port)) {
+      throw new Error(`sidecar ${spec.name} did not bind ${spec.ip}:${spec.port} (is an old one still running?)`);
+    }
+    return { child, admin: started.admin as number, stats: started.stats as number };
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
 }
 
 /** Starts the control plane on `files`, then every workload's app and sidecar. */
 export async function startMesh(files: Record<string, string>, workloads: readonly WorkloadSpec[], sidecarArgs: readonly string[] = []): Promise<Mesh> {
   const configDir = await mkdtemp(join(tmpdir(), 'heddle-mesh-'));
   await writeConfig(configDir, files);
-  const cp = startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', '0', '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
+  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
+  let cp = controlPlane(0);
   const started: RunningWorkload[] = [];
   try {
     const ready = await waitForLog(cp, (l) => typeof l.xds === 'string');
     const xds = ready.xds as string;
-    const monitoringPort = Number(new URL(ready.monitoring as string).port);
+    let monitoringPort = Number(new URL(ready.monitoring as string).port);
     for (const spec of workloads) {
       const received: RunningWorkload['received'] = [];
+      const stdout: string[] = [];
       const server = await startApp(spec, received);
-      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, sidecarArgs);
-      started.push({ spec, server, sidecar: sidecar?.child, adminPort: sidecar?.admin ?? 0, statsPort: sidecar?.stats ?? 0, received });
+      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, sidecarArgs, stdout).catch((err: unknown) => {
+        server.close();
+        throw err;
+      });
+      started.push({ spec, server, sidecar: sidecar?.child, adminPort: sidecar?.admin ?? 0, statsPort: sidecar?.stats ?? 0, received, stdout });
     }
     return {
       configDir,
       xds,
-      monitoringPort,
+      get monitoringPort() {
+        return monitoringPort;
+      },
+      async stopControlPlane() {
+        await stopProcess(cp);
+      },
+      async startControlPlane() {
+        cp = controlPlane(Number(xds.slice(xds.lastIndexOf(':') + 1)));
+        const again = await waitForLog(cp, (l) => typeof l.xds === 'string');
+        monitoringPort = Number(new URL(again.monitoring as string).port);
+      },
       workloads: new Map(started.map((w) => [w.spec.name, w])),
       apply: (more) => writeConfig(configDir, more),
       async stop() {
@@ -155,9 +200,16 @@ export interface CurlResult {
   readonly body: string;
 }
 
-/** Runs curl through `proxy` (the client's sidecar outbound port) and returns status, headers and body. */
-export function curl(proxy: string, url: string, args: readonly string[] = []): CurlResult {
-  const r = spawnSync('curl', ['-sS', '-D', '-', '--max-time', '20', '-x', proxy, ...args, url], { encoding: 'utf8', timeout: 30_000 });
+/**
+ * Runs curl through `proxy` (the client's sidecar outbound port) and returns status, headers and
+ * body. Asynchronous on purpose: the apps run in the test's own process and must keep answering.
+ */
+export async function curl(proxy: string, url: string, args: readonly string[] = []): Promise<CurlResult> {
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile('curl', ['-sS', '-D', '-', '--max-time', '20', '-x', proxy, ...args, url], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
   if (r.status !== 0) throw new Error(`curl ${url} failed (${r.status}): ${r.stderr}`);
   const out = r.stdout;
   const split = out.indexOf('\r\n\r\n');

@@ -1,5 +1,6 @@
 // A downstream exchange seen through a different connection: the explicit-mode proxy hands a
 // proxied request to the target port's connection manager as if it had arrived there.
+import type { Duplex } from 'node:stream';
 import type { BodySink, BodySource } from '../http/body.js';
 import type { ConnectionInfo, DownstreamExchange } from '../http/exchange.js';
 import type { RequestHead, ResponseHead } from '../http/message.js';
@@ -27,5 +28,9 @@ export class RetargetedExchange implements DownstreamExchange {
   }
   onAbort(fn: (err: Error) => void): void {
     this.inner.onAbort(fn);
+  }
+  /** The inner exchange's upgrade, so WebSocket upgrades work through the explicit proxy too. */
+  get upgrade(): (() => Duplex) | undefined {
+    return this.inner.upgrade?.bind(this.inner);
   }
 }

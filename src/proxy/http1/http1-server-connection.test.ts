@@ -69,6 +69,26 @@ describe('createHttp1ServerConnection', () => {
     assert.ok(text.indexOf('POST /2 abc') < text.indexOf('GET /3 '));
   });
 
+  it('Should serve a second request on a socket a sniffer paused after reading the first', { timeout: 5000 }, async () => {
+    const server = net.createServer((socket) => {
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        createHttp1ServerConnection(socket, INFO, { onExchange: echo, initialData: first });
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const first = await exchange(port, 'GET /1 HTTP/1.1\r\nHost: a\r\n\r\n', (t) => t.endsWith('GET /1 '));
+    let text = '';
+    const second = new Promise<string>((resolve) => first.socket.on('data', (c) => {
+      text += c.toString('latin1');
+      if (text.endsWith('GET /2 ')) resolve(text);
+    }));
+    first.socket.write('GET /2 HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.match(await second, /^HTTP\/1\.1 200 OK\r\n/);
+  });
+
   it('Should close after the response when the request says Connection: close', async () => {
     const port = await serve(echo);
     const { text, closed } = await exchange(port, 'GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');

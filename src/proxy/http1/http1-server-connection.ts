@@ -79,6 +79,8 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
     socket.on('end', () => this.onEnd());
     socket.on('error', () => undefined);
     socket.on('close', () => this.onClose());
+    // A sniffer may have paused the socket; a 'data' listener alone does not restart it.
+    socket.resume();
     if (options.initialData !== undefined && options.initialData.length > 0) this.onData(options.initialData);
     else this.armIdle();
   }

@@ -149,6 +149,28 @@ test('Should stop accepting on a removed listener and drain its open connections
   await closed;
 });
 
+test('Should resolve a timed drain once open connections end, and close those left at the deadline', async () => {
+  const timers = manualTimers();
+  const m = manager({ timers });
+  await m.apply(new Map([['gw', listener('gw', { address: '127.0.0.1', filterChains: [chain('c', {}, 'a')] })]]));
+  const port = portOf(m, 'gw');
+  const ending = net.connect({ port, host: '127.0.0.1' });
+  const lingering = net.connect({ port, host: '127.0.0.1' });
+  assert.equal(await roundTrip(port, 'x', '127.0.0.1', ending), 'gw/c|x');
+  assert.equal(await roundTrip(port, 'y', '127.0.0.1', lingering), 'gw/c|y');
+  let drained = false;
+  const drain = m.drain(5000).then(() => (drained = true));
+  await assert.rejects(roundTripOrRefused(port), /ECONNREFUSED/);
+  ending.destroy();
+  await tick();
+  assert.equal(drained, false, 'one connection is still open');
+  const closed = new Promise((resolve) => lingering.once('close', resolve));
+  timers.fireAll();
+  await closed;
+  await drain;
+  assert.equal(drained, true);
+});
+
 function roundTripOrRefused(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));

@@ -54,8 +54,11 @@ export interface ListenerManager {
    * listener filters and chain selection. False, with the socket untouched, when none matches.
    */
   dispatch(socket: Duplex, destination: SocketAddress, meta: ConnectionMeta): boolean;
-  /** Stops accepting on every listener; open connections carry on (SIGTERM, /drain_listeners). */
-  drain(): void;
+  /**
+   * Stops accepting on every listener; open connections carry on (SIGTERM, /drain_listeners).
+   * With `timeoutMs`, resolves once they have all ended, destroying those still open after it.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   /** Stops accepting and destroys every open connection. */
   close(): Promise<void>;
   /** Every bound socket, with the port actually bound. */
@@ -164,8 +167,9 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
       target.serve(socket, meta, destination);
       return true;
     },
-    drain() {
+    async drain(timeoutMs) {
       for (const l of active.values()) l.stopAccepting();
+      if (timeoutMs !== undefined) await Promise.all([...active.values()].map((l) => l.drain(timeoutMs)));
     },
     async close() {
       await queue;

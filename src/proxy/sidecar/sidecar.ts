@@ -154,8 +154,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
     ready: () => readyPromise,
     async drain() {
       state = 'DRAINING';
-      listeners.drain();
-      await new Promise((r) => setTimeout(r, Math.min(options.drainTimeoutMs, 1000)).unref());
+      await listeners.drain(options.drainTimeoutMs);
     },
     async close() {
       xds?.close();
