@@ -79,20 +79,38 @@ export function setStrictEncoding(on: boolean): void {
   strict = on;
 }
 
-/** Encodes `message` (plain object, proto field names) as `typeName`; in strict mode throws XdsMessageError on unknown fields. */
+/**
+ * One writer reused for every message. A new writer starts at 128 bytes and grows by copying,
+ * which cost as much as the encoding; a reused one has grown to fit already. It is taken out
+ * while in use, so a nested call would get its own.
+ */
+let spareWriter: protobuf.Writer | undefined;
+/** A writer grown past this by a large message is let go rather than held. */
+const MAX_KEPT_WRITER_BYTES = 1 << 20;
+
+/**
+ * Encodes `message` (plain object, proto field names) as `typeName`; in strict mode throws
+ * XdsMessageError on unknown fields. It goes through `fromObject`, whose generated code is
+ * cheaper than any generic conversion of enum names and gives the encoder objects of one shape.
+ */
 export function encodeMessage(typeName: string, message: object): Uint8Array {
   const type = messageType(typeName);
   if (strict) {
     const problems = checkMessageFields(type, message);
     if (problems.length > 0) throw new XdsMessageError(typeName, problems);
   }
-  return type.encode(type.fromObject(message)).finish();
+  const writer = spareWriter ?? protobuf.Writer.create();
+  spareWriter = undefined;
+  // If encoding throws, the writer (perhaps mid-message) goes with the exception.
+  const bytes = type.encode(type.fromObject(message), writer.reset()).finish();
+  if (bytes.byteLength <= MAX_KEPT_WRITER_BYTES) spareWriter = writer;
+  return bytes;
 }
 
 /** Packs `message` into an Any of `typeName` (`envoy.config.cluster.v3.Cluster`). */
 export function packAny(typeName: string, message: object): AnyMessage {
   const bytes = encodeMessage(typeName, message);
-  return { type_url: `${TYPE_URL_PREFIX}${typeName}`, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  return { type_url: `${TYPE_URL_PREFIX}${typeName}`, value: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 /** Options that decode messages the way the generated `__Output` types describe them. */

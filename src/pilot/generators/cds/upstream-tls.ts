@@ -55,9 +55,12 @@ export function applyUpstreamTls(draft: ClusterDraft, ctx: ClusterContext, targe
   cluster.transport_socket_matches = autoMtlsMatches(mtls);
 }
 
+/** The match of auto mTLS's TLS socket, shared by every cluster; packing never changes it. */
+const ISTIO_TLS_MODE_MATCH = Object.freeze(structFromJson({ [TLS_MODE_KEY]: TLS_MODE_ISTIO }));
+
 function autoMtlsMatches(mtls: NonNullable<TransportSocketMatch['transport_socket']>): TransportSocketMatch[] {
   return [
-    { name: `${TLS_MODE_KEY}-${TLS_MODE_ISTIO}`, match: structFromJson({ [TLS_MODE_KEY]: TLS_MODE_ISTIO }), transport_socket: mtls },
+    { name: `${TLS_MODE_KEY}-${TLS_MODE_ISTIO}`, match: ISTIO_TLS_MODE_MATCH, transport_socket: mtls },
     { name: `${TLS_MODE_KEY}-disabled`, match: {}, transport_socket: RAW_BUFFER_SOCKET },
   ];
 }

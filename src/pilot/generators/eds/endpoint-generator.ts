@@ -31,7 +31,7 @@ export const endpointGenerator: Generator = {
       // assignment is kept across pushes for as long as that list lives.
       let cache = byEndpointList.get(source.all);
       if (!cache) byEndpointList.set(source.all, (cache = new Map()));
-      const cacheKey = `${name}|${ipOnly ? 'ip' : 'any'}|${source.subsetLabels === null ? '!' : JSON.stringify(source.subsetLabels ?? {})}`;
+      const cacheKey = `${name}|${ipOnly ? 'ip' : 'any'}|${source.subsetLabels === null ? '!' : labelsKey(source.subsetLabels)}`;
       let resource = cache.get(cacheKey);
       if (!resource) cache.set(cacheKey, (resource = assignment(name, selectEndpoints(source), ipOnly)));
       return resource;
@@ -40,6 +40,17 @@ export const endpointGenerator: Generator = {
 };
 
 const byEndpointList = new WeakMap<readonly ServiceEndpoint[], Map<string, XdsResource>>();
+
+/** Subset labels as text, remembered per frozen labels object (a DestinationRule's, the same object while it is unchanged). */
+const labelKeys = new WeakMap<object, string>();
+
+function labelsKey(labels: Readonly<Record<string, string>> | undefined): string {
+  if (!labels) return '{}';
+  if (!Object.isFrozen(labels)) return JSON.stringify(labels);
+  let key = labelKeys.get(labels);
+  if (key === undefined) labelKeys.set(labels, (key = JSON.stringify(labels)));
+  return key;
+}
 
 function assignment(name: string, endpoints: readonly ServiceEndpoint[], ipOnly: boolean): XdsResource {
   const cla: ClusterLoadAssignment = { cluster_name: name, endpoints: buildLocalityLbEndpoints(endpoints, { ipOnly }) };
