@@ -292,6 +292,7 @@ export class ActiveStream {
     if (this.finished) return;
     this.finished = true;
     this.config.clock.clearTimeout(this.faultTimer);
+    this.router?.responseComplete();
     if (this.router) this.flags.push(...this.router.flags.filter((f) => !this.flags.includes(f)));
     publishRequest(this);
   }
@@ -316,7 +317,8 @@ class CountingSink implements BodySink {
     this.stream.finish();
   }
   abort(err: Error): void {
-    this.stream.flags.push(RESPONSE_FLAGS.UPSTREAM_CONNECTION_TERMINATION);
+    // A body cut off by the route timeout is UT alone, as Envoy logs it; otherwise the upstream went away.
+    if (!this.stream.router?.flags.includes(RESPONSE_FLAGS.UPSTREAM_REQUEST_TIMEOUT)) this.stream.flags.push(RESPONSE_FLAGS.UPSTREAM_CONNECTION_TERMINATION);
     this.inner.abort(err);
     this.stream.finish();
   }

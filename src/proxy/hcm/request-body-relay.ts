@@ -3,8 +3,11 @@
 import type { BodySink } from '../http/body.js';
 import type { HeaderMap } from '../http/headers.js';
 
-/** Envoy's default per-request retry buffer: past it, the request cannot be retried. */
-export const DEFAULT_RETRY_BUFFER_BYTES = 64 * 1024;
+/**
+ * The per-request retry and mirror buffer: past it, the request cannot be retried. Envoy's
+ * default is the listener's connection buffer limit, 1 MiB, which Istio leaves alone on sidecars.
+ */
+export const DEFAULT_RETRY_BUFFER_BYTES = 1024 * 1024;
 
 /** A BodySink in front of the attempts: it forwards to the attached sink and remembers what passed. */
 export class RequestBodyRelay implements BodySink {

@@ -215,3 +215,23 @@ test('Should answer 503 NR when the route names a cluster the proxy does not hav
   missing.start();
   assert.ok(answered);
 });
+
+test('Should cut off a response body still arriving when the route timeout fires, and not after it ends', async () => {
+  const clock = new ManualClock();
+  const f = fakeCluster([{ status: 200 }, { status: 200 }]);
+  const slow = run(f.cluster, clock, { timeoutMs: 500 });
+  await tick();
+  assert.equal(slow.outcome.response?.status, 200);
+  clock.advance(499);
+  assert.equal(f.cancelled(), 0);
+  clock.advance(1);
+  assert.equal(f.cancelled(), 1, 'the upstream request is cancelled mid-body');
+  assert.deepEqual(slow.router.flags, ['UT']);
+
+  const done = run(f.cluster, clock, { timeoutMs: 500 });
+  await tick();
+  done.router.responseComplete();
+  clock.advance(1000);
+  assert.equal(f.cancelled(), 1, 'a complete response is left alone');
+  assert.deepEqual(done.router.flags, []);
+});

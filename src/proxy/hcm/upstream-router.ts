@@ -54,6 +54,8 @@ export class UpstreamRouter implements UpstreamResponseHandler {
   private tryTimer: unknown;
   private release: (() => void) | undefined;
   private done = false;
+  /** The response head went downstream; the route timeout still runs until its body ends. */
+  private forwarded = false;
   /** Flags collected along the way (URX, UT, UO ...). */
   readonly flags: ResponseFlag[] = [];
   upstreamCluster: string | undefined;
@@ -81,6 +83,12 @@ export class UpstreamRouter implements UpstreamResponseHandler {
       this.globalTimer = this.clock.setTimeout(() => this.onGlobalTimeout(), this.req.timeoutMs);
     }
     this.attempt(false);
+  }
+
+  /** The response went downstream in full: the route timeout no longer applies. */
+  responseComplete(): void {
+    this.clock.clearTimeout(this.globalTimer);
+    this.globalTimer = undefined;
   }
 
   /** The downstream went away: stop everything upstream. */
@@ -148,7 +156,7 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     }
     if (decision?.exhausted) this.flags.push(RESPONSE_FLAGS.UPSTREAM_RETRY_LIMIT_EXCEEDED);
     this.done = true;
-    this.clock.clearTimeout(this.globalTimer);
+    this.forwarded = true;
     this.req.relay.detach();
     const release = this.takeRelease();
     const start = this.attemptStart;
@@ -216,6 +224,13 @@ export class UpstreamRouter implements UpstreamResponseHandler {
   }
 
   private onGlobalTimeout(): void {
+    if (this.forwarded) {
+      // As in Envoy, the route timeout spans the whole response: a body still arriving is cut off.
+      this.globalTimer = undefined;
+      this.flags.push(RESPONSE_FLAGS.UPSTREAM_REQUEST_TIMEOUT);
+      this.request?.cancel();
+      return;
+    }
     if (this.done) return;
     this.request?.cancel();
     if (this.host) this.cluster!.hostRequestFinished(this.host, false);
