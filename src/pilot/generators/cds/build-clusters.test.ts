@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unpackAny } from '../../../xds/index.js';
+import { structToJson, unpackAny } from '../../../xds/index.js';
 import { createFakePushContext, fakeDestinationRule, fakeEndpoint, fakeProxy, fakeService } from '../shared/fake-push-context.js';
 import { buildClusters } from './build-clusters.js';
 import { clusterGenerator } from './cluster-generator.js';
@@ -81,6 +81,18 @@ describe('sidecar, gateway and inbound clusters', () => {
     assert.deepEqual(endpoint?.address?.socket_address, { address: '127.0.0.1', port_value: 9080 });
     assert.equal(httpOptionsOfCluster(inbound), undefined);
     assert.ok(httpOptionsOfCluster(clusterNamed(clusters, 'inbound|7070||'))?.explicit_http_config?.http2_protocol_options);
+  });
+
+  it('Should take an inbound port\'s protocol and istio.services metadata from the service that targets it', () => {
+    const host = 'echo.default.svc.cluster.local';
+    const svc = fakeService(host, [{ name: 'grpc', port: 9090, protocol: 'GRPC', targetPort: 19090 }]);
+    const proxy = fakeProxy({ ipAddresses: ['10.0.0.7'], workloadPorts: [{ port: 19090, name: 'http' }] });
+    const push = createFakePushContext({ services: [svc], endpoints: [fakeEndpoint(host, 9090, '10.0.0.7', { port: 19090 })] });
+    const inbound = clusterNamed(clustersFor(push, proxy), 'inbound|19090||');
+    assert.ok(httpOptionsOfCluster(inbound)?.explicit_http_config?.http2_protocol_options, 'a GRPC service makes the inbound cluster HTTP/2 whatever the port is named');
+    const istio = inbound.metadata?.filter_metadata?.istio;
+    assert.ok(istio);
+    assert.deepEqual(structToJson(istio).services, [{ host, name: 'echo', namespace: 'default' }]);
   });
 
   it('Should give a gateway BlackHoleCluster but no passthrough or inbound clusters', () => {

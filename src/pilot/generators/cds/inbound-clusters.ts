@@ -12,6 +12,9 @@ import { inboundClusterName } from '../../../xds/index.js';
 import type { WorkloadPort } from '../../model/proxy.js';
 import type { ClusterContext } from './cluster-context.js';
 import { finishCluster, setHttp2, type ClusterDraft } from './cluster-draft.js';
+import { structFromJson } from '../../../xds/struct.js';
+import { inboundServicesFor } from '../shared/inbound-services.js';
+import { serviceShortName } from './cluster-metadata.js';
 import { buildCircuitBreakers } from './connection-pool.js';
 import { isHttp2Protocol } from './upstream-protocol.js';
 
@@ -25,7 +28,11 @@ export function buildInboundClusters(ctx: ClusterContext): Cluster[] {
   return [...ports.values()].sort((a, b) => a.port - b.port).map((p) => buildInboundCluster(ctx, p));
 }
 
-/** `inbound|port||`: STATIC to 127.0.0.1:port, HTTP/2 for gRPC and HTTP2 ports (by protocol or Istio's port-name prefix). */
+/**
+ * `inbound|port||`: STATIC to 127.0.0.1:port. HTTP/2 for gRPC and HTTP2 ports: by the protocol of
+ * the service that targets the port, else by the port's protocol or Istio's port-name prefix. The
+ * `istio.services` metadata names those services, for the server side's telemetry.
+ */
 export function buildInboundCluster(ctx: ClusterContext, port: WorkloadPort): Cluster {
   const name = inboundClusterName(port.port);
   const draft: ClusterDraft = {
@@ -45,7 +52,16 @@ export function buildInboundCluster(ctx: ClusterContext, port: WorkloadPort): Cl
       },
     },
   };
+  const served = inboundServicesFor(ctx.proxy, ctx.push, port.port);
+  if (served.length > 0) {
+    draft.cluster.metadata = {
+      filter_metadata: {
+        istio: structFromJson({ services: served.map(({ service }) => ({ host: service.hostname, name: serviceShortName(service), namespace: service.namespace })) }),
+      },
+    };
+  }
   const prefix = port.name?.split('-')[0];
-  if (isHttp2Protocol(port.protocol) || isHttp2Protocol(prefix)) setHttp2(draft);
+  const protocol = served[0]?.port.protocol;
+  if (protocol !== undefined ? isHttp2Protocol(protocol) : isHttp2Protocol(port.protocol) || isHttp2Protocol(prefix)) setHttp2(draft);
   return finishCluster(draft);
 }

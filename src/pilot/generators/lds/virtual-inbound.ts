@@ -7,6 +7,7 @@ import type { HttpConnectionManager } from '../../../xds/generated/envoy/extensi
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { workloadPortProtocol } from '../../registry/protocol.js';
+import { inboundServicesFor } from '../shared/inbound-services.js';
 import { buildInboundRoute, isHttpOrSniffed } from '../rds/default-routes.js';
 import { buildHttpFilters } from './http-filters.js';
 import { originalDst, tlsInspector } from './listener-filters.js';
@@ -31,7 +32,8 @@ export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, opt
   ];
   const ports = [...new Map(proxy.workloadPorts.map((p) => [p.port, p])).values()].sort((a, b) => a.port - b.port);
   for (const wp of ports) {
-    const protocol = workloadPortProtocol(wp);
+    // The protocol of the service that targets this port wins over the port's own name, as in Istio.
+    const protocol = inboundServicesFor(proxy, push, wp.port)[0]?.port.protocol ?? workloadPortProtocol(wp);
     if (protocol === 'UDP' || wp.port === options.virtualInboundPort || wp.port === options.virtualOutboundPort) continue;
     const ctx: FilterChainContext = { proxy, push, listenerClass: 'sidecar-inbound', port: wp.port };
     const cluster = inboundClusterName(wp.port);
