@@ -25,9 +25,16 @@ export function runHeddle(args: readonly string[], opts: { input?: string; cwd?:
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts a long-running `heddle ARGS...`; the caller must stop it. */
+/**
+ * Starts a long-running `heddle ARGS...`; the caller must stop it. Its output always flows, and
+ * what no listener takes is dropped: a full pipe would otherwise block the process on its next
+ * log line. Attach listeners (or {@link waitForLog}) before the output of interest is written.
+ */
 export function startHeddle(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [HEDDLE_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [HEDDLE_ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
 }
 
 /** Resolves with the first JSON log line from `child`'s stderr that satisfies `match`. */
