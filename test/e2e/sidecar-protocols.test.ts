@@ -222,6 +222,19 @@ test('Should carry unary gRPC calls with metadata, status codes and deadlines th
   }
 });
 
+test('Should route HTTP/2 with prior knowledge on the outbound port by its :authority', async () => {
+  // A gRPC client pointed straight at the sidecar's outbound port speaks h2c there, with the
+  // service named in :authority, as it would after an iptables redirect.
+  const client = new StreamClientCtor(`${CLIENT.ip}:15001`, grpc.credentials.createInsecure(), { 'grpc.default_authority': GRPC_HOST });
+  try {
+    const ok = await unary(client, 'direct-h2c');
+    assert.equal(ok.err, null, `unary call failed: ${ok.err?.message}`);
+    assert.equal(ok.res?.toString('utf8'), 'echo:direct-h2c');
+  } finally {
+    client.close();
+  }
+});
+
 test('Should treat a workload port as gRPC when its ServiceEntry port says GRPC', async () => {
   // Istio takes an inbound port's protocol from the Service port that targets it, whatever the
   // container port is called; a GRPC ServiceEntry port must give an HTTP/2 inbound cluster.

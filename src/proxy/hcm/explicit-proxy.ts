@@ -6,6 +6,8 @@ import type { Duplex } from 'node:stream';
 import type { DownstreamExchange } from '../http/exchange.js';
 import { HeaderMap } from '../http/headers.js';
 import { createHttp1ServerConnection } from '../http1/http1-server-connection.js';
+import { createHttp2ServerSession } from '../http2/server-session.js';
+import { sniffCodec } from './http-connection-handler.js';
 import type { ConnectionContext, ConnectionHandler, SocketAddress } from '../listener/connection-handler.js';
 import type { ListenerManager } from '../listener/listener-manager.js';
 import { ActiveStream } from './active-stream.js';
@@ -34,8 +36,16 @@ export function splitAuthority(authority: string, defaultPort: number): SocketAd
 export function createExplicitProxyHandler(deps: ExplicitProxyDeps): ConnectionHandler {
   return {
     handle(socket, context) {
-      createHttp1ServerConnection(socket, context.connection, {
-        onExchange: (exchange) => onExchange(exchange, context, deps),
+      const onExchangeHere = (exchange: DownstreamExchange): void => onExchange(exchange, context, deps);
+      // HTTP/2 with prior knowledge (h2c, gRPC) names its target in :authority; HTTP/1.1 proxy
+      // clients send absolute-form requests or CONNECT.
+      sniffCodec(socket, (protocol, data) => {
+        if (protocol === 'http2') {
+          if (data) socket.unshift(data);
+          createHttp2ServerSession(socket, context.connection, { onExchange: onExchangeHere });
+        } else {
+          createHttp1ServerConnection(socket, context.connection, { onExchange: onExchangeHere, ...(data ? { initialData: data } : {}) });
+        }
       });
     },
   };
@@ -47,7 +57,8 @@ function onExchange(exchange: DownstreamExchange, context: ConnectionContext, de
     tunnel(exchange, context, deps);
     return;
   }
-  const target = head.targetForm === 'absolute' ? splitAuthority(head.authority, head.scheme === 'https' ? 443 : 80) : undefined;
+  const named = head.targetForm === 'absolute' || head.protocol === 'HTTP/2';
+  const target = named ? splitAuthority(head.authority, head.scheme === 'https' ? 443 : 80) : undefined;
   if (!target) {
     exchange.body.discard();
     const body = Buffer.from('this port is an HTTP proxy: send absolute-form requests or CONNECT\n');

@@ -42,7 +42,7 @@ export function createHttpConnectionHandler(config: StreamConfig): ConnectionHan
 }
 
 /** Reads just enough of the connection to tell the HTTP/2 preface from HTTP/1.x. */
-function sniffCodec(socket: Duplex, done: (protocol: 'http1' | 'http2', data: Buffer | undefined) => void): void {
+export function sniffCodec(socket: Duplex, done: (protocol: 'http1' | 'http2', data: Buffer | undefined) => void): void {
   let seen: Buffer | undefined;
   const onData = (chunk: Buffer): void => {
     seen = seen ? Buffer.concat([seen, chunk]) : chunk;
