@@ -103,14 +103,18 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
     }
   }
 
+  /** The directories the last list() found, watched as soon as watch() is called. */
+  let listedDirs: string[] = [];
+
   return {
     description: `files: ${opts.paths.join(', ')}`,
 
     async list() {
       const units: ConfigUnit[] = [];
       if (opts.paths.includes(STDIN)) units.push({ id: STDIN, parsed: parseConfigText(await readStdin(), STDIN) });
-      const { files, missing } = await scanPaths(opts.paths);
+      const { files, dirs, missing } = await scanPaths(opts.paths);
       if (missing.length > 0) throw new ConfigPathError(missing[0]!, 'no such file or directory');
+      listedDirs = dirs;
       for (const f of files) {
         const { unit, state } = await readUnit(f);
         fileStates.set(f, state);
@@ -204,7 +208,9 @@ export function createFileSource(opts: FileSourceOptions): ConfigSource {
         }
       };
 
-      // Changes made between list() and the watchers being in place are caught by a first rescan.
+      // Watch what list() saw right away, so that a change made as soon as watch() returns is seen;
+      // changes made between list() and now are caught by a first rescan.
+      watchAll(listedDirs);
       void rescan();
       return () => {
         stopped = true;
