@@ -1,8 +1,10 @@
 // `heddle sidecar` and `heddle gateway`: one proxy for one workload (or the mesh's edge), configured
 // over xDS by the control plane, with its identity given by flags.
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { logger } from '../../log/index.js';
 import { createSidecar } from '../../proxy/sidecar/sidecar.js';
+import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/sidecar-workers.js';
 import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
 import { collect, parsePort } from '../options.js';
 
@@ -24,6 +26,7 @@ interface ProxyFlags {
   trustDomain: string;
   clusterId: string;
   drainTimeout: number;
+  concurrency: number;
 }
 
 /** `app=reviews` → ['app', 'reviews']; the flag is named in the error. */
@@ -53,6 +56,12 @@ function parseAppPorts(values: readonly string[]): AppPort[] {
   );
 }
 
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--concurrency must be a whole number from 1 to 64, got "${value}"`);
+  return n;
+}
+
 function register(program: Command, command: 'sidecar' | 'gateway'): void {
   const gateway = command === 'gateway';
   program
@@ -77,6 +86,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
     .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
     .option('--cluster-id <id>', 'cluster id for telemetry', 'Kubernetes')
     .option('--drain-timeout <ms>', 'how long in-flight work may take on SIGTERM', (v) => Number(v), SIDECAR_DEFAULTS.drainTimeoutMs)
+    .option('--concurrency <n>', 'worker processes sharing the listeners (the xDS stream, admin and stats stay in one)', parseConcurrency, 1)
     .action(async (flags: ProxyFlags) => {
       if (flags.mode !== 'explicit' && flags.mode !== 'capture') throw new Error(`--mode must be explicit or capture, got "${flags.mode}"`);
       const log = logger(command);
@@ -102,6 +112,24 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         accessLog: flags.accessLog,
         drainTimeoutMs: flags.drainTimeout,
       };
+      if (flags.concurrency > 1) {
+        if (cluster.isWorker) {
+          runSidecarWorker(options, log);
+          return;
+        }
+        const workers = createSidecarWorkers(options, log, flags.concurrency);
+        const ports = await workers.start();
+        log.info({ admin: ports.admin, stats: ports.stats, xds: flags.xdsAddress, concurrency: flags.concurrency }, `${command} started with ${flags.concurrency} workers; waiting for config from ${flags.xdsAddress}`);
+        await new Promise<void>((resolve) => {
+          const shutdown = (signal: string) => {
+            log.info(`${signal}: draining`);
+            void workers.stop().then(resolve);
+          };
+          process.once('SIGINT', shutdown);
+          process.once('SIGTERM', shutdown);
+        });
+        return;
+      }
       const proxy = createSidecar(options, log);
       const ports = await proxy.start();
       log.info({ admin: ports.admin, stats: ports.stats, xds: flags.xdsAddress }, `${command} started; waiting for config from ${flags.xdsAddress}`);

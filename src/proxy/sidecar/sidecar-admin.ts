@@ -6,6 +6,7 @@ import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
 import type { ListenerManager } from '../listener/listener-manager.js';
 import type { IstioMetrics } from '../telemetry/istio-metrics.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
+import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import type { Sidecar } from './sidecar.js';
 import type { SidecarOptions } from './sidecar-options.js';
 
@@ -22,56 +23,9 @@ export function createSidecarAdminTarget(deps: {
 }): AdminTarget {
   const { sidecar, clusters, listeners, xds, metrics, log, options } = deps;
   return {
-    configDump() {
-      const config = sidecar.config;
-      const typed = (type: string, body: object) => ({ '@type': `type.googleapis.com/envoy.admin.v3.${type}`, ...body });
-      return [
-          typed('BootstrapConfigDump', { bootstrap: { node: { id: `${options.proxyType}~${options.identity.ip}~${options.identity.name}.${options.identity.namespace}` } } }),
-          typed('ClustersConfigDump', { version_info: String(config?.version ?? ''), dynamic_active_clusters: [...(config?.clusters.values() ?? [])].map((cluster) => ({ cluster })) }),
-          typed('ListenersConfigDump', { version_info: String(config?.version ?? ''), dynamic_listeners: [...(config?.listeners.values() ?? [])].map((l) => ({ name: l.name, active_state: { listener: l } })) }),
-          typed('RoutesConfigDump', { dynamic_route_configs: [...(config?.routes.values() ?? [])].map((route_config) => ({ route_config })) }),
-          typed('EndpointsConfigDump', { dynamic_endpoint_configs: [...(config?.endpoints.values() ?? [])].map((endpoint_config) => ({ endpoint_config })) }),
-        { '@type': 'heddle.admin.XdsClientStatus', status: xds()?.status() },
-      ];
-    },
-    clusterStatuses(): ClusterStatus[] {
-      return clusters.statuses().map((c) => ({
-        name: c.name,
-        hosts: c.hosts.map((h) => ({
-          address: h.address,
-          port: h.port,
-          healthFlags: h.healthFlags === 'healthy' ? [] : h.healthFlags.split('/').filter((f) => f !== ''),
-          weight: h.weight,
-          locality: h.locality,
-          rqActive: h.rq_active,
-          rqTotal: h.rq_total,
-          rqError: h.rq_error,
-          cxActive: h.cx_active,
-          outlierEjected: h.healthFlags.includes('failed_outlier_check'),
-        })),
-      }));
-    },
-    stats() {
-      const out = new Map<string, number>();
-      for (const c of clusters.statuses()) {
-        let total = 0;
-        let errors = 0;
-        let active = 0;
-        for (const h of c.hosts) {
-          total += h.rq_total;
-          errors += h.rq_error;
-          active += h.rq_active;
-        }
-        out.set(`cluster.${c.name}.upstream_rq_total`, total);
-        out.set(`cluster.${c.name}.upstream_rq_error`, errors);
-        out.set(`cluster.${c.name}.upstream_rq_active`, active);
-        out.set(`cluster.${c.name}.membership_total`, c.hosts.length);
-        const overflow = clusters.get(c.name)?.upstream.stats().overflow;
-        if (overflow) for (const [k, v] of Object.entries(overflow)) out.set(`cluster.${c.name}.${k}`, v as number);
-      }
-      out.set('listener_manager.total_listeners_active', listeners.addresses().length);
-      return out;
-    },
+    configDump: () => buildConfigDump(sidecar.config, options, xds()?.status()),
+    clusterStatuses: () => clusterStatusesOf(clusters),
+    stats: () => clusterStatsOf(clusters, listeners),
     state: () => sidecar.state,
     drainListeners() {
       void sidecar.drain();
@@ -88,4 +42,59 @@ export function createSidecarAdminTarget(deps: {
     prometheus: () => metrics.metrics(),
     serverInfo: () => ({ version: 'heddle', command_line_options: { mode: options.mode, xds: options.xdsAddress } }),
   };
+}
+
+/** Envoy's ConfigDump entries for `config`, plus the xDS client's status. */
+export function buildConfigDump(config: ProxyConfig | undefined, options: SidecarOptions, xdsStatus: unknown): unknown[] {
+  const typed = (type: string, body: object) => ({ '@type': `type.googleapis.com/envoy.admin.v3.${type}`, ...body });
+  return [
+    typed('BootstrapConfigDump', { bootstrap: { node: { id: `${options.proxyType}~${options.identity.ip}~${options.identity.name}.${options.identity.namespace}` } } }),
+    typed('ClustersConfigDump', { version_info: String(config?.version ?? ''), dynamic_active_clusters: [...(config?.clusters.values() ?? [])].map((cluster) => ({ cluster })) }),
+    typed('ListenersConfigDump', { version_info: String(config?.version ?? ''), dynamic_listeners: [...(config?.listeners.values() ?? [])].map((l) => ({ name: l.name, active_state: { listener: l } })) }),
+    typed('RoutesConfigDump', { dynamic_route_configs: [...(config?.routes.values() ?? [])].map((route_config) => ({ route_config })) }),
+    typed('EndpointsConfigDump', { dynamic_endpoint_configs: [...(config?.endpoints.values() ?? [])].map((endpoint_config) => ({ endpoint_config })) }),
+    { '@type': 'heddle.admin.XdsClientStatus', status: xdsStatus },
+  ];
+}
+
+/** Every cluster's hosts with Envoy's health flags and counters, for /clusters. */
+export function clusterStatusesOf(clusters: ClusterManager): ClusterStatus[] {
+  return clusters.statuses().map((c) => ({
+    name: c.name,
+    hosts: c.hosts.map((h) => ({
+      address: h.address,
+      port: h.port,
+      healthFlags: h.healthFlags === 'healthy' ? [] : h.healthFlags.split('/').filter((f) => f !== ''),
+      weight: h.weight,
+      locality: h.locality,
+      rqActive: h.rq_active,
+      rqTotal: h.rq_total,
+      rqError: h.rq_error,
+      cxActive: h.cx_active,
+      outlierEjected: h.healthFlags.includes('failed_outlier_check'),
+    })),
+  }));
+}
+
+/** Envoy-style counters per cluster, for /stats. */
+export function clusterStatsOf(clusters: ClusterManager, listeners: ListenerManager): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of clusters.statuses()) {
+    let total = 0;
+    let errors = 0;
+    let active = 0;
+    for (const h of c.hosts) {
+      total += h.rq_total;
+      errors += h.rq_error;
+      active += h.rq_active;
+    }
+    out.set(`cluster.${c.name}.upstream_rq_total`, total);
+    out.set(`cluster.${c.name}.upstream_rq_error`, errors);
+    out.set(`cluster.${c.name}.upstream_rq_active`, active);
+    out.set(`cluster.${c.name}.membership_total`, c.hosts.length);
+    const overflow = clusters.get(c.name)?.upstream.stats().overflow;
+    if (overflow) for (const [k, v] of Object.entries(overflow)) out.set(`cluster.${c.name}.${k}`, v as number);
+  }
+  out.set('listener_manager.total_listeners_active', listeners.addresses().length);
+  return out;
 }

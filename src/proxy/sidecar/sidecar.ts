@@ -3,21 +3,10 @@
 import type { Logger } from '../../log/index.js';
 import { createAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { createStatsServer, type StatsServer } from '../admin/stats-server.js';
-import { createClusterManager, type ClusterManager } from '../cluster-manager/cluster-manager.js';
-import { createExplicitProxyHandler } from '../hcm/explicit-proxy.js';
-import { SYSTEM_CLOCK, type ProxyIdentity } from '../hcm/ports.js';
-import type { StreamConfig } from '../hcm/stream-config.js';
-import { createListenerManager, type ListenerManager } from '../listener/listener-manager.js';
-import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
-import { createIstioMetrics, type IstioMetrics } from '../telemetry/istio-metrics.js';
-import { decodePeerMetadata, encodePeerMetadata } from '../telemetry/peer-metadata.js';
-import { peerWorkloadFromIdentity } from '../telemetry/workload-identity.js';
 import { createXdsClient, type XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
-import { createSidecarFilterFactory } from './network-filter-factory.js';
-import { createPassthroughRouteTable } from './passthrough-routes.js';
-import { RouteTables } from './route-tables.js';
 import { createSidecarAdminTarget } from './sidecar-admin.js';
+import { createSidecarRuntime } from './sidecar-runtime.js';
 import { nodeId, nodeMetadata, type SidecarOptions } from './sidecar-options.js';
 
 export interface Sidecar {
@@ -36,76 +25,8 @@ export interface Sidecar {
 }
 
 export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
-  const clock = SYSTEM_CLOCK;
-  const identity: ProxyIdentity = {
-    self: peerWorkloadFromIdentity(options.identity, false),
-    peerMetadata: encodePeerMetadata(options.identity),
-    decodePeer: decodePeerMetadata,
-  };
-  const routes = new RouteTables();
-  const clusters: ClusterManager = createClusterManager({
-    clock,
-    random: Math.random,
-    timers: { setTimeout, clearTimeout, setInterval, clearInterval } as never,
-  });
-  const filters = createSidecarFilterFactory({ routes, clusters, identity, clock });
-  const passthroughTable = createPassthroughRouteTable();
-  const passthrough: StreamConfig = {
-    direction: 'outbound',
-    hcm: {
-      statPrefix: 'explicit_passthrough',
-      httpFilters: [{ name: 'envoy.filters.http.router', kind: 'router' }],
-      codec: 'http1',
-      streamIdleTimeoutMs: 300_000,
-      requestTimeoutMs: 0,
-      requestHeadersTimeoutMs: 0,
-      maxRequestHeadersKb: 60,
-      useRemoteAddress: false,
-      generateRequestId: true,
-      upgradeTypes: [],
-    },
-    routeTable: () => passthroughTable,
-    clusters,
-    identity,
-    clock,
-    faultFilter: false,
-    corsFilter: false,
-    honourEnvoyHeaders: true,
-  };
-  const explicit = options.mode === 'explicit';
-  const explicitProxy = explicit
-    ? createExplicitProxyHandler({
-        listeners: () => listeners,
-        streamConfigFor: (destination) => {
-          const listener = listeners.findListenerForDestination(destination.address, destination.port);
-          const chain = listener?.filterChains.find((c) => c.network.kind === 'http') ?? listener?.defaultFilterChain;
-          return listener && chain ? filters.streamConfigFor(chain, listener) : undefined;
-        },
-        passthrough,
-        connectTimeoutMs: 10_000,
-      })
-    : undefined;
-  const ip = options.identity.ip;
-  const listeners: ListenerManager = createListenerManager({
-    networkFilters: filters,
-    logger: log.child({ component: 'listeners' }),
-    listenAddressFor: (l) => ({
-      address: explicit ? ip : l.address,
-      port: l.name === 'virtualOutbound' ? options.outboundPort : l.name === 'virtualInbound' ? options.inboundPort : l.port,
-    }),
-    ...(explicit ? { explicitInbound: { instanceIp: ip } } : {}),
-    ...(explicitProxy ? { explicitProxy } : {}),
-    drainTimeoutMs: options.drainTimeoutMs,
-  });
-
-  const metrics: IstioMetrics = createIstioMetrics();
-  metrics.start();
-  let accessLog: AccessLog | undefined;
-  if (options.accessLog) {
-    accessLog = createAccessLog({ format: 'json', write: (lines) => process.stdout.write(lines) });
-    accessLog.start();
-  }
-
+  const runtime = createSidecarRuntime(options, log);
+  const { clusters, listeners, metrics } = runtime;
   let current: ProxyConfig | undefined;
   let state: Sidecar['state'] = 'PRE_INITIALIZING';
   let resolveReady: () => void;
@@ -115,10 +36,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
   let xds: XdsClient | undefined;
 
   async function apply(config: ProxyConfig): Promise<void> {
-    clusters.apply(config.clusters, config.endpoints);
-    routes.apply(config.routes);
-    const result = await listeners.apply(config.listeners);
-    for (const failure of result.failed) log.error({ listener: failure.name, reason: failure.reason }, 'listener failed');
+    await runtime.apply(config);
     current = config;
     if (config.ready && state === 'PRE_INITIALIZING') {
       state = 'LIVE';
@@ -158,10 +76,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
     },
     async close() {
       xds?.close();
-      await listeners.close();
-      clusters.close();
-      metrics.stop();
-      accessLog?.stop();
+      await runtime.close();
       await Promise.all([admin?.close(), stats?.close()]);
     },
     addresses: () => listeners.addresses(),

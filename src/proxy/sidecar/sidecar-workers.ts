@@ -1,0 +1,196 @@
+// `--concurrency N`: one primary process holds the xDS stream, the admin and the stats servers;
+// N worker processes (node:cluster) run the data path and share the listening sockets, as Envoy's
+// worker threads share its listeners. Each snapshot goes to every worker over IPC.
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
+import type { Logger } from '../../log/index.js';
+import { createAdminServer } from '../admin/admin-server.js';
+import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
+import { createStatsServer } from '../admin/stats-server.js';
+import { createXdsClient } from '../xds-client/xds-client.js';
+import type { ProxyConfig } from '../xds-client/proxy-config.js';
+import { buildConfigDump, clusterStatsOf, clusterStatusesOf } from './sidecar-admin.js';
+import { nodeId, nodeMetadata, type SidecarOptions } from './sidecar-options.js';
+import { createSidecarRuntime } from './sidecar-runtime.js';
+
+/** Messages between the primary and its workers. */
+type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number };
+type ToPrimary =
+  | { type: 'heddle:applied'; version: number; ready: boolean; addresses: { listener: string; address: string; port: number }[] }
+  | { type: 'heddle:status'; clusters: ClusterStatus[]; stats: [string, number][] };
+
+/** How often the primary refreshes the workers' cluster and stats view for the admin server. */
+const STATUS_INTERVAL_MS = 1000;
+
+export interface SidecarWorkers {
+  /** Starts the workers, the admin and stats servers, and the xDS stream. */
+  start(): Promise<{ admin: number; stats: number }>;
+  /** Drains every worker, then stops. */
+  stop(): Promise<void>;
+}
+
+/** The primary side: call only in the cluster primary. */
+export function createSidecarWorkers(options: SidecarOptions, log: Logger, concurrency: number): SidecarWorkers {
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const aggregator = new AggregatorRegistry();
+  const workers = new Map<Worker, { version: number; ready: boolean; clusters: ClusterStatus[]; stats: [string, number][] }>();
+  let latest: ProxyConfig | undefined;
+  let state: 'PRE_INITIALIZING' | 'LIVE' | 'DRAINING' = 'PRE_INITIALIZING';
+  let stopping = false;
+  let xdsStatus: () => unknown = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const send = (worker: Worker, message: ToWorker): void => {
+    if (worker.isConnected()) worker.send(message);
+  };
+
+  function fork(): void {
+    const worker = cluster.fork({ HEDDLE_SIDECAR_WORKER: '1' });
+    workers.set(worker, { version: 0, ready: false, clusters: [], stats: [] });
+    worker.on('online', () => {
+      if (latest) send(worker, { type: 'heddle:config', config: latest });
+    });
+    worker.on('message', (message: ToPrimary) => onMessage(worker, message));
+    worker.on('exit', (code, signal) => {
+      workers.delete(worker);
+      if (stopping) return;
+      log.error({ code, signal }, 'sidecar worker exited; starting another');
+      fork();
+    });
+  }
+
+  function onMessage(worker: Worker, message: ToPrimary): void {
+    const entry = workers.get(worker);
+    if (!entry) return;
+    if (message.type === 'heddle:applied') {
+      entry.version = message.version;
+      entry.ready = message.ready;
+      if (state === 'PRE_INITIALIZING' && [...workers.values()].every((w) => w.ready)) {
+        state = 'LIVE';
+        log.info({ listeners: message.addresses, workers: workers.size }, 'sidecar ready');
+      }
+    } else if (message.type === 'heddle:status') {
+      entry.clusters = message.clusters;
+      entry.stats = message.stats;
+    }
+  }
+
+  /** Hosts of every worker, with their counters summed. */
+  function mergedClusters(): ClusterStatus[] {
+    const byName = new Map<string, Map<string, ClusterStatus['hosts'][number]>>();
+    for (const { clusters } of workers.values()) {
+      for (const c of clusters) {
+        const hosts = byName.get(c.name) ?? new Map<string, ClusterStatus['hosts'][number]>();
+        byName.set(c.name, hosts);
+        for (const h of c.hosts) {
+          const key = `${h.address}:${h.port}`;
+          const prev = hosts.get(key);
+          hosts.set(key, prev
+            ? { ...h, rqActive: prev.rqActive + h.rqActive, rqTotal: prev.rqTotal + h.rqTotal, rqError: prev.rqError + h.rqError, cxActive: prev.cxActive + h.cxActive, outlierEjected: prev.outlierEjected || h.outlierEjected }
+            : h);
+        }
+      }
+    }
+    return [...byName.entries()].map(([name, hosts]) => ({ name, hosts: [...hosts.values()] }));
+  }
+
+  function mergedStats(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const { stats } of workers.values()) for (const [k, v] of stats) out.set(k, (out.get(k) ?? 0) + v);
+    out.set('server.concurrency', concurrency);
+    return out;
+  }
+
+  const target: AdminTarget = {
+    configDump: () => buildConfigDump(latest, options, xdsStatus()),
+    clusterStatuses: mergedClusters,
+    stats: mergedStats,
+    state: () => state,
+    drainListeners() {
+      state = 'DRAINING';
+      for (const w of workers.keys()) send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs });
+    },
+    quit() {
+      void stop().then(() => process.exit(0));
+    },
+    logLevel: () => log.level,
+    setLogLevel(level) {
+      log.level = level;
+      return true;
+    },
+    prometheus: () => aggregator.clusterMetrics(),
+    serverInfo: () => ({ version: 'heddle', command_line_options: { mode: options.mode, xds: options.xdsAddress, concurrency } }),
+  };
+  const admin = createAdminServer(target, { port: options.adminPort });
+  const stats = createStatsServer({ port: options.statsPort, metrics: () => aggregator.clusterMetrics() });
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    state = 'DRAINING';
+    clearInterval(timer);
+    const exits = [...workers.keys()].map((w) => new Promise<void>((resolve) => {
+      if (w.isDead()) return resolve();
+      w.once('exit', () => resolve());
+      send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs });
+      setTimeout(() => w.kill('SIGKILL'), options.drainTimeoutMs + 2000).unref();
+    }));
+    await Promise.all(exits);
+    xds?.close();
+    await Promise.all([admin.close(), stats.close()]);
+  }
+
+  let xds: ReturnType<typeof createXdsClient> | undefined;
+  return {
+    async start() {
+      for (let i = 0; i < concurrency; i++) fork();
+      const [a, s] = await Promise.all([admin.listen(), stats.listen()]);
+      xds = createXdsClient({
+        server: options.xdsAddress,
+        node: { id: nodeId(options), cluster: options.identity.cluster, metadata: nodeMetadata(options) },
+        delta: options.deltaXds,
+        logger: log.child({ component: 'xds' }),
+      });
+      const client = xds;
+      xdsStatus = () => client.status();
+      client.onUpdate((config) => {
+        latest = config;
+        for (const w of workers.keys()) send(w, { type: 'heddle:config', config });
+      });
+      timer = setInterval(() => {
+        for (const w of workers.keys()) send(w, { type: 'heddle:status' });
+      }, STATUS_INTERVAL_MS);
+      timer.unref();
+      return { admin: a.port, stats: s.port };
+    },
+    stop,
+  };
+}
+
+/** The worker side: runs the data path for the snapshots the primary sends. Call only in a cluster worker. */
+export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
+  const runtime = createSidecarRuntime(options, log);
+  // Prometheus scrapes reach the primary, which asks every worker for its metrics and sums them.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([runtime.metrics.registry]);
+  let applying = Promise.resolve();
+  const reply = (message: ToPrimary): void => {
+    if (process.connected) process.send?.(message);
+  };
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'heddle:config') {
+      const config = message.config;
+      applying = applying
+        .then(() => runtime.apply(config))
+        .then(() => reply({ type: 'heddle:applied', version: config.version, ready: config.ready, addresses: runtime.listeners.addresses() }))
+        .catch((err: unknown) => log.error({ err }, 'applying config failed'));
+    } else if (message.type === 'heddle:status') {
+      reply({ type: 'heddle:status', clusters: clusterStatusesOf(runtime.clusters), stats: [...clusterStatsOf(runtime.clusters, runtime.listeners)] });
+    } else if (message.type === 'heddle:drain') {
+      void runtime.listeners.drain(message.timeoutMs).then(() => runtime.close()).then(() => process.exit(0));
+    }
+  });
+  // The primary decides when to stop; a signal to the process group must not cut the drain short.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+}
