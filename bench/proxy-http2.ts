@@ -55,7 +55,7 @@ export async function runProxyHttp2Bench(rig: ProxyRig, log: (line: string) => v
     rows,
     notes: [
       `Every path gets h2c with prior knowledge and \`:authority: ${authorityFor('h2c')}\` (the \`ratings\` ServiceEntry, \`protocol: HTTP2\`); the upstream is Node's http2 server with the same 12-byte answer. nginx takes h2c on \`listen ... http2\` and forwards with \`grpc_pass\` (HTTP/2 on every hop, upstream keepalive 64). The Heddle pair's entry is the client sidecar's explicit-mode outbound port, as for HTTP/1.1. The "hop only" rows send h2load straight to each pair's server side (the inbound sidecar's app port, the server nginx).`,
-      'Why the Heddle pair row fails, when it does: the explicit-mode outbound port (15001) is an HTTP/1.1 proxy only (absolute-form and CONNECT). An h2c prior-knowledge connection gets no reply: h2load counts every request as errored, `curl --http2-prior-knowledge` reports "Empty reply from server". An HTTP/1.1 request into the outbound port for the same HTTP2 service is answered (curl through the pair gets 200), and so is h2c straight into the inbound sidecar (the "heddle inbound hop only" row).',
+      'The explicit-mode outbound port (15001) tells h2c prior knowledge from HTTP/1.1 by its first bytes and routes each HTTP/2 stream by its `:authority`, so h2load reaches the pair exactly as it reaches the nginx pair. Between the sidecars the cluster is HTTP/2 (the ServiceEntry port says HTTP2), with streams multiplexed on pooled connections.',
       'What limits it: the Node h2 upstream (direct), then each proxy\'s per-stream work on the 2 shared cores. A "failed" row means the path answered no request at all; the reason is h2load\'s own summary or the proxy\'s log.',
     ],
   };
