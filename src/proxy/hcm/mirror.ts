@@ -3,7 +3,7 @@
 import { bufferedBody } from '../http/body.js';
 import type { UpstreamError } from '../http/exchange.js';
 import type { RequestHead } from '../http/message.js';
-import type { RouterClusters } from './ports.js';
+import { upstreamProtocolOf, type RouterClusters } from './ports.js';
 import type { RequestBodyRelay } from './request-body-relay.js';
 
 /** `reviews:9080` → `reviews-shadow:9080`, as Envoy names a shadowed host. */
@@ -21,7 +21,7 @@ export function sendMirror(clusters: RouterClusters, clusterName: string, head: 
   if (!host) return;
   const copy: RequestHead = { ...head, authority: shadowAuthority(head.authority), headers: head.headers.clone() };
   copy.headers.remove('x-envoy-attempt-count');
-  const protocol = cluster.config.upstreamProtocol === 'http2' || (cluster.config.upstreamProtocol === 'downstream' && head.protocol === 'HTTP/2') ? 'http2' : 'http1';
+  const protocol = upstreamProtocolOf(cluster.config, head.protocol === 'HTTP/2' ? 'http2' : 'http1');
   const request = cluster.client(host, protocol).request(copy, {
     onResponse: (_response, body) => body.discard(),
     onError: (_err: UpstreamError) => undefined,

@@ -78,3 +78,8 @@ export const SYSTEM_CLOCK: Clock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   random: Math.random,
 };
+
+/** The protocol to a cluster's endpoints: its own, or the downstream's when it says `downstream`. */
+export function upstreamProtocolOf(config: ClusterConfig, downstream: 'http1' | 'http2'): 'http1' | 'http2' {
+  return config.upstreamProtocol === 'downstream' ? downstream : config.upstreamProtocol;
+}

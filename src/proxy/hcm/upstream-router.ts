@@ -6,7 +6,7 @@ import type { BodySource } from '../http/body.js';
 import { UpstreamError, type UpstreamRequest, type UpstreamResponseHandler } from '../http/exchange.js';
 import type { RequestHead, ResponseHead } from '../http/message.js';
 import { RESPONSE_FLAGS, type ResponseFlag } from '../telemetry/response-flags.js';
-import type { Clock, RouterCluster, RouterClusters, UpstreamHost } from './ports.js';
+import { upstreamProtocolOf, type Clock, type RouterCluster, type RouterClusters, type UpstreamHost } from './ports.js';
 import type { RequestBodyRelay } from './request-body-relay.js';
 import { createAttemptRetryPolicy, type AttemptRetryPolicy } from './retry-decision.js';
 
@@ -129,7 +129,7 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     this.tried.add(host);
     this.attempts++;
     this.upstreamHost = `${host.address}:${host.port}`;
-    const protocol = cluster.config.upstreamProtocol === 'downstream' ? req.downstreamProtocol : cluster.config.upstreamProtocol;
+    const protocol = upstreamProtocolOf(cluster.config, req.downstreamProtocol);
     if (req.virtualHost.includeRequestAttemptCount) req.head.headers.set('x-envoy-attempt-count', String(this.attempts));
     cluster.hostRequestStarted(host);
     this.attemptStart = this.clock.now();

@@ -1,6 +1,6 @@
 // The sidecar as the admin server sees it: config dump, clusters, stats, readiness, log level,
 // drain and quit.
-import type { Logger } from '../../log/index.js';
+import { LOG_LEVELS, type Logger } from '../../log/index.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
 import type { ListenerManager } from '../listener/listener-manager.js';
@@ -10,7 +10,12 @@ import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import type { Sidecar } from './sidecar.js';
 import type { SidecarOptions } from './sidecar-options.js';
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+/** Sets `log`'s level when `level` is one the logger knows. */
+export function setLogLevel(log: Logger, level: string): boolean {
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) return false;
+  log.level = level;
+  return true;
+}
 
 export function createSidecarAdminTarget(deps: {
   readonly sidecar: Sidecar;
@@ -34,11 +39,7 @@ export function createSidecarAdminTarget(deps: {
       void sidecar.close().then(() => process.exit(0));
     },
     logLevel: () => log.level,
-    setLogLevel(level) {
-      if (!LEVELS.has(level)) return false;
-      log.level = level;
-      return true;
-    },
+    setLogLevel: (level) => setLogLevel(log, level),
     prometheus: () => metrics.metrics(),
     serverInfo: () => ({ version: 'heddle', command_line_options: { mode: options.mode, xds: options.xdsAddress } }),
   };

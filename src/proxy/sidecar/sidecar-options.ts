@@ -1,6 +1,8 @@
 // What a sidecar process is told at start: who its workload is, where the control plane is, and
 // which ports it serves. The CLI parses flags into this; defaults are Istio's ports.
+import type { Logger } from '../../log/index.js';
 import type { WorkloadIdentity } from '../telemetry/workload-identity.js';
+import { createXdsClient, type XdsClient } from '../xds-client/xds-client.js';
 
 export interface AppPort {
   readonly name: string;
@@ -62,4 +64,14 @@ export function nodeMetadata(options: SidecarOptions): Record<string, unknown> {
     POD_PORTS: JSON.stringify(options.appPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))),
     ...(options.metadata ?? {}),
   };
+}
+
+/** The sidecar's ADS stream to the control plane, with Istio's node id and metadata. */
+export function createSidecarXdsClient(options: SidecarOptions, log: Logger): XdsClient {
+  return createXdsClient({
+    server: options.xdsAddress,
+    node: { id: nodeId(options), cluster: options.identity.cluster, metadata: nodeMetadata(options) },
+    delta: options.deltaXds,
+    logger: log.child({ component: 'xds' }),
+  });
 }

@@ -7,10 +7,10 @@ import type { Logger } from '../../log/index.js';
 import { createAdminServer } from '../admin/admin-server.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import { createStatsServer } from '../admin/stats-server.js';
-import { createXdsClient } from '../xds-client/xds-client.js';
+import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
-import { buildConfigDump, clusterStatsOf, clusterStatusesOf } from './sidecar-admin.js';
-import { nodeId, nodeMetadata, type SidecarOptions } from './sidecar-options.js';
+import { buildConfigDump, clusterStatsOf, clusterStatusesOf, setLogLevel } from './sidecar-admin.js';
+import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
 
 /** Messages between the primary and its workers. */
@@ -114,10 +114,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
       void stop().then(() => process.exit(0));
     },
     logLevel: () => log.level,
-    setLogLevel(level) {
-      log.level = level;
-      return true;
-    },
+    setLogLevel: (level) => setLogLevel(log, level),
     prometheus: () => aggregator.clusterMetrics(),
     serverInfo: () => ({ version: 'heddle', command_line_options: { mode: options.mode, xds: options.xdsAddress, concurrency } }),
   };
@@ -140,17 +137,12 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
     await Promise.all([admin.close(), stats.close()]);
   }
 
-  let xds: ReturnType<typeof createXdsClient> | undefined;
+  let xds: XdsClient | undefined;
   return {
     async start() {
       for (let i = 0; i < concurrency; i++) fork();
       const [a, s] = await Promise.all([admin.listen(), stats.listen()]);
-      xds = createXdsClient({
-        server: options.xdsAddress,
-        node: { id: nodeId(options), cluster: options.identity.cluster, metadata: nodeMetadata(options) },
-        delta: options.deltaXds,
-        logger: log.child({ component: 'xds' }),
-      });
+      xds = createSidecarXdsClient(options, log);
       const client = xds;
       xdsStatus = () => client.status();
       client.onUpdate((config) => {

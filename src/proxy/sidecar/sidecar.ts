@@ -3,11 +3,11 @@
 import type { Logger } from '../../log/index.js';
 import { createAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { createStatsServer, type StatsServer } from '../admin/stats-server.js';
-import { createXdsClient, type XdsClient } from '../xds-client/xds-client.js';
+import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { createSidecarAdminTarget } from './sidecar-admin.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
-import { nodeId, nodeMetadata, type SidecarOptions } from './sidecar-options.js';
+import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
 
 export interface Sidecar {
   /** Connects to the control plane and starts the admin and stats servers. */
@@ -58,12 +58,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
       admin = createAdminServer(createSidecarAdminTarget({ sidecar, clusters, listeners: listeners, xds: () => xds, metrics, log, options }), { port: options.adminPort });
       stats = createStatsServer({ port: options.statsPort, metrics: () => metrics.metrics() });
       const [a, s] = await Promise.all([admin.listen(), stats.listen()]);
-      xds = createXdsClient({
-        server: options.xdsAddress,
-        node: { id: nodeId(options), cluster: options.identity.cluster, metadata: nodeMetadata(options) },
-        delta: options.deltaXds,
-        logger: log.child({ component: 'xds' }),
-      });
+      xds = createSidecarXdsClient(options, log);
       xds.onUpdate((config) => {
         applying = applying.then(() => apply(config)).catch((err: unknown) => log.error({ err }, 'applying config failed'));
       });
