@@ -5,13 +5,14 @@ import tseslint from 'typescript-eslint';
 
 /** Folders each part must not import from. */
 const FORBIDDEN = {
-  log: ['api', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
-  api: ['log', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
-  xds: ['galley', 'pilot', 'citadel', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  log: ['security', 'api', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  api: ['security', 'log', 'galley', 'pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
+  xds: ['security', 'galley', 'pilot', 'citadel', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
   galley: ['pilot', 'citadel', 'xds', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
   pilot: ['proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
   citadel: ['pilot', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
-  proxy: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
+  proxy: ['galley', 'pilot', 'citadel', 'agent', 'local', 'cli', 'control-plane'],
+  security: ['galley', 'pilot', 'citadel', 'proxy', 'agent', 'interception', 'local', 'cli', 'control-plane'],
   agent: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
   interception: ['galley', 'pilot', 'citadel', 'local', 'cli', 'control-plane'],
   'control-plane': ['proxy', 'agent', 'interception', 'local', 'cli'],

@@ -7,6 +7,7 @@ import { cachedByView } from '../pilot/generators/cached-generator.js';
 import { createClusterGenerator } from '../pilot/generators/cds/cluster-generator.js';
 import { endpointGenerator } from '../pilot/generators/eds/endpoint-generator.js';
 import { createGatewayLdsGenerator, createGrpcLdsGenerator, createSidecarLdsGenerator } from '../pilot/generators/lds/lds-generator.js';
+import { ISTIO_LISTENER_SECURITY } from '../pilot/security/listener-security.js';
 import { createGatewayRdsGenerator, createGrpcRdsGenerator, createSidecarRdsGenerator } from '../pilot/generators/rds/rds-generator.js';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../pilot/model/mesh-config.js';
 import { parseProxy } from '../pilot/model/parse-proxy.js';
@@ -40,8 +41,8 @@ export function createGenerators(): Generators {
     // that share a view share them; sidecar listeners depend on the workload's own ports.
     [generatorKey(undefined, CLUSTER_TYPE), cachedByView(createClusterGenerator())],
     [generatorKey(undefined, ENDPOINT_TYPE), cachedByView(endpointGenerator)],
-    [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator()],
-    [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator()],
+    [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator({ security: ISTIO_LISTENER_SECURITY })],
+    [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator({ security: ISTIO_LISTENER_SECURITY })],
     [generatorKey('grpc', LISTENER_TYPE), createGrpcLdsGenerator()],
     [generatorKey(undefined, ROUTE_TYPE), cachedByView(createSidecarRdsGenerator())],
     [generatorKey('router', ROUTE_TYPE), cachedByView(createGatewayRdsGenerator())],

@@ -16,6 +16,24 @@ export interface ConnectionInfo {
   readonly tls: boolean;
   /** Negotiated or sniffed application protocol. */
   readonly alpn?: string;
+  /** The verified client certificate of a downstream TLS connection, when one was presented. */
+  readonly peerCertificate?: PeerCertificate;
+  /** This proxy's own SPIFFE ID on a downstream TLS connection (the `By=` of x-forwarded-client-cert). */
+  readonly localPrincipal?: string;
+}
+
+/** What policy and headers need of a verified peer certificate. */
+export interface PeerCertificate {
+  /** The SPIFFE ID (first `spiffe://` URI SAN), e.g. `spiffe://cluster.local/ns/default/sa/sleep`. */
+  readonly principal?: string;
+  /** Every URI SAN. */
+  readonly uriSans: readonly string[];
+  /** Every DNS SAN. */
+  readonly dnsSans: readonly string[];
+  /** The subject as an RFC 2253 string; empty when the certificate has none. */
+  readonly subject: string;
+  /** SHA-256 of the DER certificate, lowercase hex. */
+  readonly sha256: string;
 }
 
 /** One request/response exchange on a downstream connection, as a codec hands it over. */
