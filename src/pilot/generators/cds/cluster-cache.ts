@@ -15,6 +15,7 @@ interface ClusterVariant {
   readonly mesh: MeshConfig;
   readonly rule: DestinationRule | undefined;
   readonly registered: readonly ServiceEndpoint[];
+  readonly peerMtlsDisabled: boolean;
   readonly resources: readonly XdsResource[];
 }
 
@@ -31,7 +32,7 @@ export interface OutboundClusterCache {
   /**
    * The packed clusters of `service`'s `port` for `ctx`'s proxy (all of them, in the order
    * buildOutboundClusters gives). `build` is called when the service, port, DestinationRule,
-   * registry endpoint list, mesh config or proxy kind (see {@link clusterKindKey}) is not the
+   * registry endpoint list, mesh config, PeerAuthentication verdict or proxy kind (see {@link clusterKindKey}) is not the
    * same object as at the last build; Galley and the registries keep unchanged ones identical.
    */
   clusters(ctx: ClusterContext, service: Service, port: ServicePort, build: (inputs: OutboundClusterInputs) => readonly XdsResource[]): readonly XdsResource[];
@@ -56,14 +57,15 @@ export function createOutboundClusterCache(): OutboundClusterCache {
       let variants = byService.get(service);
       if (!variants) byService.set(service, (variants = []));
       for (const v of variants) {
-        if (v.port === port && v.kind === kind && v.rule === inputs.rule && v.registered === inputs.registered && v.mesh === mesh) return v.resources;
+        const same = v.rule === inputs.rule && v.registered === inputs.registered && v.peerMtlsDisabled === inputs.peerMtlsDisabled;
+        if (v.port === port && v.kind === kind && v.mesh === mesh && same) return v.resources;
       }
       const resources = build(inputs);
       // A newer build from the same DestinationRule (or none) replaces the old one: its inputs are gone.
       const ruleId = ruleIdOf(inputs.rule);
       const stale = variants.findIndex((v) => v.port === port && v.kind === kind && ruleIdOf(v.rule) === ruleId);
       if (stale >= 0) variants.splice(stale, 1);
-      variants.unshift({ port, kind, mesh, rule: inputs.rule, registered: inputs.registered, resources });
+      variants.unshift({ port, kind, mesh, rule: inputs.rule, registered: inputs.registered, peerMtlsDisabled: inputs.peerMtlsDisabled, resources });
       if (variants.length > MAX_VARIANTS_PER_SERVICE) variants.length = MAX_VARIANTS_PER_SERVICE;
       return resources;
     },

@@ -15,6 +15,7 @@ import { applyGrpcLoadBalancer, applyLoadBalancer } from './load-balancer.js';
 import { applyOutlierDetection } from './outlier-detection.js';
 import { applyH2Upgrade, applyUpstreamProtocol } from './upstream-protocol.js';
 import { applyUpstreamTls } from './upstream-tls.js';
+import { autoMtlsDisabled } from '../../security/mtls/service-mtls.js';
 
 /** One cluster to build: a service port, and a subset of it or not. */
 interface ClusterTarget {
@@ -24,6 +25,7 @@ interface ClusterTarget {
   readonly endpoints: readonly ServiceEndpoint[];
   readonly serviceAccounts: readonly string[];
   readonly rule: DestinationRule | undefined;
+  readonly peerMtlsDisabled: boolean;
 }
 
 /** What a service port's outbound clusters are built from besides the service, the port and the proxy's kind. */
@@ -32,13 +34,17 @@ export interface OutboundClusterInputs {
   readonly rule: DestinationRule | undefined;
   /** The registry's endpoints of the port (none for proxyless gRPC, which reads them from EDS only). */
   readonly registered: readonly ServiceEndpoint[];
+  /** PeerAuthentication has the service's workloads accept only plaintext, so auto mTLS sends plaintext. */
+  readonly peerMtlsDisabled: boolean;
 }
 
 /** Looks up the inputs of `service`'s `port` clusters for `ctx`'s proxy. */
 export function outboundClusterInputs(ctx: ClusterContext, service: Service, port: ServicePort): OutboundClusterInputs {
+  const registered = ctx.grpc ? NO_ENDPOINTS : ctx.push.endpoints(service.hostname, port.port, service.namespace);
   return {
     rule: ctx.push.destinationRuleFor(ctx.proxy, service.hostname),
-    registered: ctx.grpc ? NO_ENDPOINTS : ctx.push.endpoints(service.hostname, port.port, service.namespace),
+    registered,
+    peerMtlsDisabled: !ctx.grpc && autoMtlsDisabled(ctx.push, service, registered),
   };
 }
 
@@ -48,7 +54,7 @@ const NO_ENDPOINTS: readonly ServiceEndpoint[] = Object.freeze([]);
  * The clusters of `service`'s `port` for `ctx`'s proxy: the default cluster with the
  * DestinationRule's policy for the port, then one per subset with the subset's policy merged
  * over it. With `wanted`, only the clusters it names. The result depends on nothing but
- * `service`, `port`, `inputs`, the mesh config and the kind fields of `ctx` (grpc, sidecar,
+ * `service`, `port`, `inputs` (PeerAuthentication included), the mesh config and the kind fields of `ctx` (grpc, sidecar,
  * dnsLookupFamily), which is what lets the cross-push cache (cluster-cache.ts) reuse it.
  */
 export function buildOutboundClusters(
@@ -58,11 +64,11 @@ export function buildOutboundClusters(
   wanted?: ReadonlySet<string>,
   inputs: OutboundClusterInputs = outboundClusterInputs(ctx, service, port),
 ): Cluster[] {
-  const { rule, registered } = inputs;
+  const { rule, registered, peerMtlsDisabled } = inputs;
   const spec = rule?.spec;
   const serviceAccounts = serviceAccountsOf(registered, ctx.push.mesh.trustDomain);
   const endpoints = ctx.grpc ? registered : dnsEndpointsOf(service, port, registered);
-  const base: Omit<ClusterTarget, 'subset'> = { service, port, endpoints, serviceAccounts, rule };
+  const base: Omit<ClusterTarget, 'subset'> = { service, port, endpoints, serviceAccounts, rule, peerMtlsDisabled };
   const out: Cluster[] = [];
   if (!wanted || wanted.has(outboundClusterName(port.port, '', service.hostname))) {
     out.push(buildServiceCluster(ctx, { ...base, subset: '' }, portTrafficPolicy(spec?.trafficPolicy, port.port).policy));
@@ -92,7 +98,14 @@ function buildServiceCluster(ctx: ClusterContext, target: ClusterTarget, policy:
   const name = outboundClusterName(port.port, subset, service.hostname);
   const draft: ClusterDraft = { cluster: createServiceCluster(ctx, name, service, target.endpoints) };
   const { cluster } = draft;
-  const tlsTarget = { host: service.hostname, port: port.port, subset, meshExternal: service.meshExternal, serviceAccounts: target.serviceAccounts };
+  const tlsTarget = {
+    host: service.hostname,
+    port: port.port,
+    subset,
+    meshExternal: service.meshExternal,
+    serviceAccounts: target.serviceAccounts,
+    peerMtlsDisabled: target.peerMtlsDisabled,
+  };
   if (ctx.grpc) {
     cluster.circuit_breakers = buildCircuitBreakers(policy?.connectionPool);
     applyOutlierDetection(cluster, policy?.outlierDetection, true);

@@ -19,13 +19,16 @@ export interface TlsTarget {
   readonly meshExternal: boolean;
   /** SPIFFE identities of the service's workloads, for ISTIO_MUTUAL's SAN check. */
   readonly serviceAccounts: readonly string[];
+  /** PeerAuthentication has the service's workloads in DISABLE: auto mTLS sends plaintext. */
+  readonly peerMtlsDisabled?: boolean;
 }
 
 /**
  * Sets the draft's transport socket(s). ISTIO_MUTUAL, SIMPLE and MUTUAL set `transport_socket`;
  * DISABLE sets nothing. Without DestinationRule TLS, auto mTLS (mesh `enableAutoMtls`, a service
- * inside the mesh, not ORIGINAL_DST) sets `transport_socket_matches`: `tlsMode-istio` for
- * endpoints whose metadata says `tlsMode: istio`, `tlsMode-disabled` (plaintext) for the rest.
+ * inside the mesh, not ORIGINAL_DST, its workloads not DISABLE under PeerAuthentication) sets
+ * `transport_socket_matches`: `tlsMode-istio` for endpoints whose metadata says `tlsMode: istio`,
+ * `tlsMode-disabled` (plaintext) for the rest.
  * Proxyless gRPC clients get TLS only for SIMPLE.
  */
 export function applyUpstreamTls(draft: ClusterDraft, ctx: ClusterContext, target: TlsTarget, tls: ClientTlsSettings | undefined): void {
@@ -50,7 +53,7 @@ export function applyUpstreamTls(draft: ClusterDraft, ctx: ClusterContext, targe
     }
     return;
   }
-  if (target.meshExternal || !ctx.push.mesh.enableAutoMtls || cluster.type === 'ORIGINAL_DST') return;
+  if (target.meshExternal || !ctx.push.mesh.enableAutoMtls || cluster.type === 'ORIGINAL_DST' || target.peerMtlsDisabled) return;
   const mtls = tlsTransportSocket(buildIstioMutualTls({ sni, subjectAltNames: target.serviceAccounts, http2: isHttp2(draft) }));
   cluster.transport_socket_matches = autoMtlsMatches(mtls);
 }

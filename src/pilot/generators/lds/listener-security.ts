@@ -31,7 +31,9 @@ export interface ListenerSecurity {
   /**
    * The inbound chains to serve for one workload port, given the plaintext chain Pilot built:
    * under PeerAuthentication this becomes a TLS chain (transport socket, ALPN match) and, when
-   * PERMISSIVE, the plaintext one as well.
+   * PERMISSIVE, the plaintext one as well. With port 0 it is asked about virtualInbound's
+   * passthrough chain for undeclared ports: returning that chain alone keeps it as the listener's
+   * default chain; anything else replaces it with the chains returned.
    */
   inboundFilterChains(ctx: FilterChainContext, plaintext: FilterChain): readonly FilterChain[];
 }

@@ -117,7 +117,9 @@ test('Should let the security hook add policy filters ahead of fault and router,
   };
   const all = listeners({ proxy: { workloadPorts: [{ port: 9080, name: 'http' }] }, options: { security } });
   const vi = all.get('virtualInbound');
-  assert.deepEqual(vi?.filter_chains?.map((c) => c.name), ['virtualInbound-blackhole', '0.0.0.0_9080-mtls', '0.0.0.0_9080']);
+  // The passthrough chain of undeclared ports (port 0) goes through the hook too, and is split the same way.
+  assert.deepEqual(vi?.filter_chains?.map((c) => c.name), ['virtualInbound-blackhole', '0.0.0.0_9080-mtls', '0.0.0.0_9080', 'virtualInbound-mtls', 'virtualInbound']);
+  assert.equal(vi?.default_filter_chain, undefined);
   assert.deepEqual(filterOf<Hcm>(vi?.filter_chains?.[2]).http_filters.map((f) => f.name), ['envoy.filters.http.rbac', 'envoy.filters.http.fault', 'envoy.filters.http.cors', 'envoy.filters.http.router']);
   assert.deepEqual(filterOf<Hcm>(all.get('0.0.0.0_9080')?.filter_chains?.[0]).http_filters.map((f) => f.name), ['envoy.filters.http.fault', 'envoy.filters.http.cors', 'envoy.filters.http.router']);
 });

@@ -3,6 +3,7 @@
 import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, VIRTUAL_INBOUND_LISTENER, inboundClusterName } from '../../../xds/index.js';
 import type { FilterChain } from '../../../xds/generated/envoy/config/listener/v3/FilterChain.js';
 import type { Listener } from '../../../xds/generated/envoy/config/listener/v3/Listener.js';
+import type { ListenerFilter } from '../../../xds/generated/envoy/config/listener/v3/ListenerFilter.js';
 import type { HttpConnectionManager } from '../../../xds/generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpConnectionManager.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
@@ -10,7 +11,7 @@ import { workloadPortProtocol } from '../../registry/protocol.js';
 import { inboundServicesFor } from '../shared/inbound-services.js';
 import { buildInboundRoute, isHttpOrSniffed } from '../rds/default-routes.js';
 import { buildHttpFilters } from './http-filters.js';
-import { originalDst, tlsInspector } from './listener-filters.js';
+import { PLAINTEXT_HTTP_ALPNS, httpInspector, originalDst, tlsInspector } from './listener-filters.js';
 import type { ListenerOptions } from './listener-options.js';
 import type { FilterChainContext } from './listener-security.js';
 import { httpConnectionManagerFilter, tcpProxyFilter } from './network-filters.js';
@@ -19,7 +20,8 @@ import { httpConnectionManagerFilter, tcpProxyFilter } from './network-filters.j
  * `virtualInbound` on 0.0.0.0 at the inbound capture port. Chains, in order: the capture port
  * itself to BlackHoleCluster (no loops); each workload port (HTTP ports through a connection
  * manager with an inline route, others through a TCP proxy), as the security hook shapes them;
- * and by default InboundPassthroughCluster for ports the workload did not declare.
+ * and InboundPassthroughCluster for ports the workload did not declare: the default chain, or
+ * port-less chains after the others when the hook splits it by transport (mTLS).
  */
 export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, options: ListenerOptions): Listener {
   const idle = push.mesh.tcpIdleTimeoutMs;
@@ -48,17 +50,32 @@ export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, opt
     chains.push(...options.security.inboundFilterChains(ctx, plaintext));
   }
   const passthrough: FilterChainContext = { proxy, push, listenerClass: 'sidecar-inbound', port: 0 };
+  const plainPassthrough: FilterChain = {
+    name: VIRTUAL_INBOUND_LISTENER,
+    filters: [...options.security.networkFilters(passthrough), tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER, { cluster: INBOUND_PASSTHROUGH_CLUSTER }, idle)],
+  };
+  // Undeclared ports follow the workload's mTLS mode too: when the hook splits the passthrough
+  // chain by transport, its variants become port-less chains, tried after every declared port.
+  const passthroughChains = options.security.inboundFilterChains(passthrough, plainPassthrough);
+  const split = passthroughChains.length !== 1 || passthroughChains[0] !== plainPassthrough;
+  if (split) chains.push(...passthroughChains);
   return {
     name: VIRTUAL_INBOUND_LISTENER,
     address: { socket_address: { address: '0.0.0.0', port_value: options.virtualInboundPort } },
     traffic_direction: 'INBOUND',
-    listener_filters: [originalDst(), tlsInspector()],
+    listener_filters: inboundListenerFilters(chains),
     filter_chains: chains,
-    default_filter_chain: {
-      name: VIRTUAL_INBOUND_LISTENER,
-      filters: [...options.security.networkFilters(passthrough), tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER, { cluster: INBOUND_PASSTHROUGH_CLUSTER }, idle)],
-    },
+    ...(split ? {} : { default_filter_chain: plainPassthrough }),
   };
+}
+
+/**
+ * Original destination, then the TLS inspector (TLS chains, SNI and ALPN), then the HTTP inspector
+ * when a chain matches plaintext HTTP by its sniffed protocol; it must come after the TLS one.
+ */
+function inboundListenerFilters(chains: readonly FilterChain[]): ListenerFilter[] {
+  const sniffed = chains.some((c) => c.filter_chain_match?.application_protocols?.some((p) => PLAINTEXT_HTTP_ALPNS.includes(p)));
+  return sniffed ? [originalDst(), tlsInspector(), httpInspector()] : [originalDst(), tlsInspector()];
 }
 
 /**
