@@ -1,9 +1,10 @@
 // Pilot in the control plane process: the ADS server over Pilot's parts, pushed on every config
 // snapshot and every registry change.
+import type * as grpc from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
 import type { Galley } from '../galley/index.js';
 import type { Logger } from '../log/index.js';
-import { createAdsServer, type AdsServer } from '../pilot/server/index.js';
+import { createAdsServer, type AdsServer, type AdsServerOptions } from '../pilot/server/index.js';
 import { createPilotParts } from './pilot-parts.js';
 
 /** Where Pilot listens and how it debounces pushes. */
@@ -15,6 +16,10 @@ export interface PilotConfig {
   /** Push debounce: quiet time, and longest wait, in ms (Istio: 100 and 10 000). */
   readonly debounceMs: number;
   readonly maxDebounceMs: number;
+  /** More gRPC services on the same server and ports (Citadel's CSR service). */
+  readonly extraServices?: AdsServerOptions['extraServices'];
+  /** A second, TLS port (Istio's 15012; 0 picks a free one) serving the same services. */
+  readonly secure?: { readonly port: number; readonly credentials: grpc.ServerCredentials };
 }
 
 /** The running Pilot. */
@@ -22,6 +27,8 @@ export interface Pilot {
   readonly server: AdsServer;
   /** The bound xDS port. */
   readonly port: number;
+  /** The bound TLS port, when one was asked for. */
+  readonly securePort?: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +48,7 @@ export async function startPilot(galley: Galley, config: PilotConfig, metrics: R
     metricsRegistry: metrics,
     debounceMs: config.debounceMs,
     maxDebounceMs: config.maxDebounceMs,
+    ...(config.extraServices ? { extraServices: config.extraServices } : {}),
   });
   const unsubscribeRegistry = parts.onRegistryChange((change) =>
     server.push(change.services ? { full: true, reason: 'services' } : { full: false, hosts: change.endpointsOf, reason: 'endpoints' }),
@@ -49,15 +57,25 @@ export async function startPilot(galley: Galley, config: PilotConfig, metrics: R
     parts.updateConfig(snapshot);
     server.push({ full: true, reason: 'config' });
   });
-  const port = await server.listen(config.host, config.port);
+  const stopAll = async (): Promise<void> => {
+    unsubscribeGalley();
+    unsubscribeRegistry();
+    await server.close();
+    parts.close();
+  };
+  let port: number;
+  let securePort: number | undefined;
+  try {
+    port = await server.listen(config.host, config.port);
+    if (config.secure) securePort = await server.listen(config.host, config.secure.port, config.secure.credentials);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
   return {
     server,
     port,
-    async stop() {
-      unsubscribeGalley();
-      unsubscribeRegistry();
-      await server.close();
-      parts.close();
-    },
+    ...(securePort !== undefined ? { securePort } : {}),
+    stop: stopAll,
   };
 }

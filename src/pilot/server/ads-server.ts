@@ -37,12 +37,14 @@ export interface AdsServerOptions {
   readonly timers?: Timers;
   /** Wall clock for the debug views. */
   readonly now?: () => Date;
+  /** More gRPC services served on the same server and ports (the control plane's CA). */
+  readonly extraServices?: ReadonlyArray<{ readonly definition: grpc.ServiceDefinition; readonly implementation: grpc.UntypedServiceImplementation }>;
 }
 
 /** A running ADS server. */
 export interface AdsServer {
-  /** Binds `host:port` (0 picks a free port) and resolves with the port. */
-  listen(host: string, port: number): Promise<number>;
+  /** Binds `host:port` (0 picks a free port), plaintext unless `credentials` are given, and resolves with the port. May be called once per port. */
+  listen(host: string, port: number, credentials?: grpc.ServerCredentials): Promise<number>;
   /** Queues a change; it is pushed, merged with its neighbours, once debounced. */
   push(trigger: PushTrigger): void;
   /** Pushes pending changes now instead of waiting for the debounce. */
@@ -117,12 +119,13 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
     StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest__Output, DiscoveryResponse>) => serveSotwStream(ctx, call),
     DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest__Output, DeltaDiscoveryResponse>) => serveDeltaStream(ctx, call),
   });
+  for (const extra of opts.extraServices ?? []) server.addService(extra.definition, extra.implementation);
 
   return {
-    listen: (host, port) =>
+    listen: (host, port, credentials) =>
       new Promise((resolve, reject) => {
         const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
-        server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+        server.bindAsync(address, credentials ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
       }),
     push: (trigger) => debouncer.add(changeOf(trigger, timers.now())),
     flush: () => debouncer.flush(),
