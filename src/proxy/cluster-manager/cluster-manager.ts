@@ -3,6 +3,9 @@
 import type { ClusterConfig, LoadAssignment } from '../config/index.js';
 import type { RouterClusters } from '../hcm/ports.js';
 import { createUpstreamCluster, type HostStatus, type UpstreamClusterDeps } from '../upstream/cluster.js';
+import { NO_SECRETS } from '../tls/secret-provider.js';
+import { SecureContextCache } from '../tls/secure-context-cache.js';
+import { createUpstreamTransports, type UpstreamTransports } from '../tls/upstream-transport.js';
 import { RouterClusterImpl } from './router-cluster.js';
 
 export interface ClusterManager extends RouterClusters {
@@ -20,7 +23,11 @@ interface Entry {
   assignment: LoadAssignment | undefined;
 }
 
-export function createClusterManager(deps: UpstreamClusterDeps): ClusterManager {
+/**
+ * Creates the cluster manager. `transports` picks each endpoint's transport (TLS from the
+ * proxy's secrets); without it no secret is available, so TLS endpoints fail to connect (UF).
+ */
+export function createClusterManager(deps: UpstreamClusterDeps, transports: UpstreamTransports = createUpstreamTransports(new SecureContextCache(NO_SECRETS))): ClusterManager {
   const live = new Map<string, Entry>();
 
   function assignmentFor(config: ClusterConfig, endpoints: ReadonlyMap<string, LoadAssignment>): LoadAssignment | undefined {
@@ -53,7 +60,7 @@ export function createClusterManager(deps: UpstreamClusterDeps): ClusterManager 
         }
         const upstream = createUpstreamCluster(config, deps);
         if (assignment && config.type === 'EDS') upstream.updateEndpoints(assignment);
-        const cluster = new RouterClusterImpl(upstream);
+        const cluster = new RouterClusterImpl(upstream, transports);
         if (current) {
           cluster.adoptPools(current.cluster);
           current.cluster.close();

@@ -9,17 +9,26 @@ import type { Admission, HostOutcome, RouterCluster, UpstreamHost } from '../hcm
 import { computeRequestHash } from '../upstream/hash-key.js';
 import type { Host } from '../upstream/host.js';
 import type { UpstreamCluster } from '../upstream/cluster.js';
+import { createUnavailableClient } from '../tls/unavailable-client.js';
+import type { UpstreamTransports } from '../tls/upstream-transport.js';
 import { RequestAdmission } from './request-admission.js';
 
 /** Most ORIGINAL_DST destinations kept with an open pool; the oldest is closed past this. */
 const MAX_PASSTHROUGH_POOLS = 256;
 
+/** A host's pool for one protocol, with the transport its connections use. */
+interface Pool {
+  readonly transportKey: string;
+  readonly client: UpstreamClient;
+}
+
 export class RouterClusterImpl implements RouterCluster {
-  private readonly pools = new Map<string, UpstreamClient>();
+  /** By `protocol|address|port`; a pool only serves requests whose transport key it has. */
+  private readonly pools = new Map<string, Pool>();
   private readonly admission: RequestAdmission;
   private readonly hashed: boolean;
 
-  constructor(readonly upstream: UpstreamCluster) {
+  constructor(readonly upstream: UpstreamCluster, private readonly transports: UpstreamTransports) {
     const config = upstream.config;
     this.hashed = config.lbPolicy === 'RING_HASH' || config.lbPolicy === 'MAGLEV';
     this.admission = new RequestAdmission(upstream.circuitBreaker, config.circuitBreakers, () => config.upstreamProtocol !== 'http2');
@@ -38,28 +47,43 @@ export class RouterClusterImpl implements RouterCluster {
     return { address, port };
   }
 
+  /**
+   * The pool for `host` and `protocol` over the transport the cluster's transport socket matches
+   * pick for the host's `tlsMode`. A changed transport (a rotated certificate, new TLS settings,
+   * TLS turned on or off) retires the previous pool: its open connections finish their requests,
+   * new requests get new connections. While the TLS context is unavailable, a client that fails
+   * every request as a connect failure (UF) with the reason.
+   */
   client(host: UpstreamHost, protocol: 'http1' | 'http2'): UpstreamClient {
-    const key = `${protocol}|${host.address}|${host.port}`;
-    let pool = this.pools.get(key);
-    if (pool) return pool;
     const config = this.config;
+    const resolved = this.transports.resolve(config.transportSocketMatches, (host as { readonly tlsMode?: string }).tlsMode, protocol);
+    if (!resolved.ok) return createUnavailableClient(resolved.reason);
+    const transport = resolved.transport;
+    const key = `${protocol}|${host.address}|${host.port}`;
+    const existing = this.pools.get(key);
+    if (existing && existing.transportKey === transport.key) return existing.client;
+    if (existing) {
+      existing.client.close();
+      this.pools.delete(key);
+    }
     const common = {
       host: host.address,
       port: host.port,
       connectTimeoutMs: config.connectTimeoutMs,
       ...(config.upstreamBindAddress ? { localAddress: config.upstreamBindAddress } : {}),
       ...(config.idleTimeoutMs !== undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+      ...(transport.tls ? { tls: transport.tls } : {}),
     };
-    pool = protocol === 'http2'
+    const client = protocol === 'http2'
       ? createHttp2Client(common)
       : createHttp1Client({ ...common, ...(config.maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection: config.maxRequestsPerConnection } : {}) });
     if (config.type === 'ORIGINAL_DST' && this.pools.size >= MAX_PASSTHROUGH_POOLS) {
-      const [oldestKey, oldest] = this.pools.entries().next().value as [string, UpstreamClient];
-      oldest.close();
+      const [oldestKey, oldest] = this.pools.entries().next().value as [string, Pool];
+      oldest.client.close();
       this.pools.delete(oldestKey);
     }
-    this.pools.set(key, pool);
-    return pool;
+    this.pools.set(key, { transportKey: transport.key, client });
+    return client;
   }
 
   admit(retry: boolean, done: (admission: Admission) => void): void {
@@ -88,7 +112,7 @@ export class RouterClusterImpl implements RouterCluster {
     for (const [key, pool] of this.pools) {
       const hostPart = key.slice(key.indexOf('|') + 1);
       if (!live.has(hostPart)) {
-        pool.close();
+        pool.client.close();
         this.pools.delete(key);
       }
     }
@@ -102,7 +126,7 @@ export class RouterClusterImpl implements RouterCluster {
 
   close(): void {
     this.upstream.close();
-    for (const pool of this.pools.values()) pool.close();
+    for (const pool of this.pools.values()) pool.client.close();
     this.pools.clear();
   }
 }

@@ -3,3 +3,4 @@ export type * from './listener.js';
 export type * from './route.js';
 export type * from './cluster.js';
 export type * from './endpoint.js';
+export type * from './policy.js';

@@ -1,5 +1,6 @@
 // Runtime listener configuration, decoded from an Envoy Listener: address, filter chains with
 // their match, and the network filter each chain ends in (HTTP connection manager or TCP proxy).
+import type { ExtAuthzConfig, HttpRbacConfig, JwtAuthnConfig, NetworkRbacConfig } from './policy.js';
 import type { RouteConfig } from './route.js';
 
 export interface FilterChainMatch {
@@ -29,6 +30,9 @@ export type HttpFilterConfig =
   | { readonly name: string; readonly kind: 'router' }
   | { readonly name: string; readonly kind: 'fault' }
   | { readonly name: string; readonly kind: 'cors' }
+  | { readonly name: string; readonly kind: 'rbac'; readonly rbac: HttpRbacConfig }
+  | { readonly name: string; readonly kind: 'jwt_authn'; readonly jwt: JwtAuthnConfig }
+  | { readonly name: string; readonly kind: 'ext_authz'; readonly extAuthz: ExtAuthzConfig }
   /** A filter whose type URL Citadel's issue will implement (RBAC, JWT); kept so the chain is faithful. */
   | { readonly name: string; readonly kind: 'pending'; readonly typeUrl: string };
 
@@ -48,6 +52,8 @@ export interface HttpConnectionManagerConfig {
   readonly generateRequestId: boolean;
   readonly forwardClientCertDetails?: string;
   readonly upgradeTypes: readonly string[];
+  /** Network RBAC filters listed before the connection manager in the filter chain, in order. */
+  readonly networkRbac?: readonly NetworkRbacConfig[];
 }
 
 export interface TcpProxyConfig {
@@ -55,6 +61,8 @@ export interface TcpProxyConfig {
   /** One cluster, or weighted clusters. */
   readonly clusters: readonly { readonly name: string; readonly weight: number }[];
   readonly idleTimeoutMs: number;
+  /** Network RBAC filters listed before the TCP proxy in the filter chain, in order. */
+  readonly networkRbac?: readonly NetworkRbacConfig[];
 }
 
 export type NetworkFilterConfig =

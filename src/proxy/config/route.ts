@@ -1,5 +1,6 @@
 // Runtime route configuration: what the sidecar's router reads, decoded from an Envoy
 // RouteConfiguration with defaults applied. No protobuf types past this point.
+import type { RbacPerRoute } from './policy.js';
 
 /** How a string is matched (Envoy's StringMatcher). `regex` is RE2 syntax. */
 export type StringMatch =
@@ -155,6 +156,8 @@ export interface Route {
   readonly headers: HeaderOperations;
   readonly fault?: FaultPolicy;
   readonly cors?: CorsPolicy;
+  /** RBACPerRoute overrides from typed_per_filter_config, keyed by HTTP filter name. */
+  readonly rbacPerRoute?: Readonly<Record<string, RbacPerRoute>>;
   /** The operation name for tracing (route decorator). */
   readonly decorator?: string;
 }
@@ -168,6 +171,8 @@ export interface VirtualHost {
   readonly includeRequestAttemptCount: boolean;
   readonly retryPolicy?: RetryPolicy;
   readonly cors?: CorsPolicy;
+  /** RBACPerRoute overrides from typed_per_filter_config, keyed by HTTP filter name. */
+  readonly rbacPerRoute?: Readonly<Record<string, RbacPerRoute>>;
 }
 
 export interface RouteConfig {

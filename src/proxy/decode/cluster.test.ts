@@ -105,6 +105,13 @@ test('Should read the upstream protocol and a fallback transport socket', () => 
   assert.deepEqual(c.healthCheck, { intervalMs: 5000, timeoutMs: 1000, unhealthyThreshold: 1, healthyThreshold: 1, httpPath: '/healthz' });
 });
 
+test('Should accept file-based secrets named over SDS, which the agent serves from local files', () => {
+  const c = decoded(cluster({
+    transport_socket: { name: 'tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', common_tls_context: { tls_certificate_sds_secret_configs: [{ name: 'file-cert:/etc/certs/cert.pem~/etc/certs/key.pem' }], combined_validation_context: { default_validation_context: {}, validation_context_sds_secret_config: { name: 'file-root:/etc/certs/ca.pem' } } } } },
+  }));
+  assert.deepEqual(c.transportSocketMatches, [{ name: 'tls', match: {}, tls: { alpn: [], certificateSecret: 'file-cert:/etc/certs/cert.pem~/etc/certs/key.pem', validationSecret: 'file-root:/etc/certs/ca.pem', matchSubjectAltNames: [] } }]);
+});
+
 const ERROR_CASES: ReadonlyArray<{ name: string; extra: { [key: string]: Json }; expect: RegExp }> = [
   { name: 'a load_balancing_policy cluster', extra: { lb_policy: 'LOAD_BALANCING_POLICY_CONFIG' }, expect: /^lb_policy: unsupported load balancing policy LOAD_BALANCING_POLICY_CONFIG$/ },
   {
@@ -116,11 +123,6 @@ const ERROR_CASES: ReadonlyArray<{ name: string; extra: { [key: string]: Json };
     name: 'inline certificates',
     extra: { transport_socket: { name: 'tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', common_tls_context: { tls_certificates: [{}] } } } },
     expect: /common_tls_context\.tls_certificates: inline certificates are not supported/,
-  },
-  {
-    name: 'a file-based CA named over SDS',
-    extra: { transport_socket: { name: 'tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', common_tls_context: { combined_validation_context: { default_validation_context: {}, validation_context_sds_secret_config: { name: 'file-root:/etc/certs/ca.pem' } } } } } },
-    expect: /combined_validation_context\.validation_context_sds_secret_config\.name: file-based certificates are not supported yet \(secret "file-root:\/etc\/certs\/ca\.pem"\)$/,
   },
   { name: 'a minimum ring larger than the maximum', extra: { lb_policy: 'RING_HASH', ring_hash_lb_config: { minimum_ring_size: { value: '4096' }, maximum_ring_size: { value: '1024' } } }, expect: /^ring_hash_lb_config\.minimum_ring_size: must not exceed/ },
   { name: 'an outlier percentage above 100', extra: { outlier_detection: { max_ejection_percent: { value: 101 } } }, expect: /^outlier_detection\.max_ejection_percent: must be at most 100$/ },

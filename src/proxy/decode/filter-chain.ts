@@ -3,9 +3,10 @@ import type { FilterChain__Output } from '../../xds/generated/envoy/config/liste
 import type { FilterChainMatch__Output } from '../../xds/generated/envoy/config/listener/v3/FilterChainMatch.js';
 import type { CidrRange__Output } from '../../xds/generated/envoy/config/core/v3/CidrRange.js';
 import type { CidrRange, FilterChainConfig, FilterChainMatch, NetworkFilterConfig } from '../config/listener.js';
+import type { NetworkRbacConfig } from '../config/policy.js';
 import type { DecodeErrors } from './decode-result.js';
 import { wrapped } from './duration.js';
-import { NETWORK_FILTERS } from './network-filters.js';
+import { NETWORK_FILTERS, NETWORK_POLICY_FILTERS } from './network-filters.js';
 import { DOWNSTREAM_TRANSPORT_SOCKETS } from './transport-sockets.js';
 
 const MATCH_ANY: FilterChainMatch = Object.freeze({ prefixRanges: [], sourcePrefixRanges: [], serverNames: [], applicationProtocols: [] });
@@ -42,10 +43,17 @@ export function decodeFilterChainMatch(m: FilterChainMatch__Output | null, error
 export function decodeFilterChain(c: FilterChain__Output, errors: DecodeErrors, path: string): FilterChainConfig | undefined {
   const match = decodeFilterChainMatch(c.filter_chain_match, errors, `${path}.filter_chain_match`);
   let network: NetworkFilterConfig | undefined;
+  const networkRbac: NetworkRbacConfig[] = [];
   c.filters.forEach((f, i) => {
     const at = `${path}.filters[${i}]`;
     if (f.config_type !== 'typed_config') {
       errors.add(at, 'only typed_config is supported (no config_discovery)');
+      return;
+    }
+    if (f.typed_config && NETWORK_POLICY_FILTERS.has(f.typed_config.type_url)) {
+      const rbac = NETWORK_POLICY_FILTERS.decode(f.typed_config, errors, `${at}.typed_config`);
+      if (rbac) networkRbac.push(rbac);
+      if (i === c.filters.length - 1) errors.add(at, 'a policy filter must be followed by a terminal filter (HTTP connection manager, TCP proxy)');
       return;
     }
     const decoded = NETWORK_FILTERS.decode(f.typed_config, errors, `${at}.typed_config`);
@@ -58,5 +66,8 @@ export function decodeFilterChain(c: FilterChain__Output, errors: DecodeErrors, 
     tls = DOWNSTREAM_TRANSPORT_SOCKETS.decode(c.transport_socket.typed_config, errors, `${path}.transport_socket.typed_config`) ?? undefined;
   }
   if (!network) return undefined;
+  if (networkRbac.length > 0) {
+    network = network.kind === 'tcp' ? { kind: 'tcp', tcp: { ...network.tcp, networkRbac } } : { kind: 'http', hcm: { ...network.hcm, networkRbac } };
+  }
   return { name: c.name, match, network, ...(tls ? { tls } : {}) };
 }

@@ -129,14 +129,14 @@ const ERROR_CASES: ReadonlyArray<{ name: string; any: () => AnyMessage; expect: 
     expect: /^filter_chains\[1\]\.filters\[0\]\.typed_config: unsupported network filter type\.googleapis\.com\/envoy\.extensions\.filters\.network\.redis_proxy\.v3\.RedisProxy$/,
   },
   {
-    name: 'an RBAC HTTP filter',
-    any: () => listener([hcmChain({ rds: { route_config_name: 'r' }, http_filters: [{ name: 'rbac', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC' } }, ROUTER] })]),
-    expect: /^filter_chains\[0\]\.filters\[0\]\.typed_config\.http_filters\[0\]\.typed_config: HTTP filter envoy\.extensions\.filters\.http\.rbac\.v3\.RBAC: not supported yet$/,
+    name: 'an RBAC HTTP filter using the generic matcher API',
+    any: () => listener([hcmChain({ rds: { route_config_name: 'r' }, http_filters: [{ name: 'rbac', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC', matcher: {} } }, ROUTER] })]),
+    expect: /^filter_chains\[0\]\.filters\[0\]\.typed_config\.http_filters\[0\]\.typed_config\.matcher: not supported; use rules$/,
   },
   {
-    name: 'a JWT HTTP filter',
-    any: () => listener([hcmChain({ rds: { route_config_name: 'r' }, http_filters: [{ name: 'jwt', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication' } }, ROUTER] })]),
-    expect: /jwt_authn\.v3\.JwtAuthentication: not supported yet$/,
+    name: 'a JWT provider with remote JWKS',
+    any: () => listener([hcmChain({ rds: { route_config_name: 'r' }, http_filters: [{ name: 'jwt', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication', providers: { 'origins-0': { issuer: 'i', remote_jwks: { http_uri: { uri: 'https://i/jwks', cluster: 'c' } } } } } }, ROUTER] })]),
+    expect: /http_filters\[0\]\.typed_config\.providers\[origins-0\]\.remote_jwks: remote JWKS not supported; the control plane inlines keys$/,
   },
   {
     name: 'a connection manager without a router',

@@ -142,7 +142,11 @@ const ERROR_CASES: ReadonlyArray<{ name: string; routes: Json[]; expect: RegExp 
   { name: 'a path regex that is not RE2', routes: [{ match: { safe_regex: { regex: '/(a' } }, route: { cluster: 'c' } }], expect: /^virtual_hosts\[0\]\.routes\[0\]\.match\.safe_regex\.regex: invalid RE2 regex/ },
   { name: 'a header regex that RE2 refuses', routes: [{ match: { prefix: '/', headers: [{ name: 'x', string_match: { safe_regex: { regex: '(?=look)' } } }] }, route: { cluster: 'c' } }], expect: /match\.headers\[0\]\.string_match\.safe_regex\.regex: invalid RE2 regex/ },
   { name: 'weights that sum to zero', routes: [route({ weighted_clusters: { clusters: [{ name: 'a', weight: { value: 0 } }] } })], expect: /weighted_clusters: total weight must be greater than 0/ },
-  { name: 'an RBAC per-route config', routes: [route({ cluster: 'c' }, { typed_per_filter_config: { rbac: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute' } } })], expect: /typed_per_filter_config\[rbac\]: per-filter config envoy\.extensions\.filters\.http\.rbac\.v3\.RBACPerRoute: not supported yet/ },
+  {
+    name: 'an RBAC per-route config with a filter_state principal',
+    routes: [route({ cluster: 'c' }, { typed_per_filter_config: { rbac: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute', rbac: { rules: { policies: { p: { permissions: [{ any: true }], principals: [{ filter_state: { key: 'k', string_match: { exact: 'v' } } }] } } } } } } })],
+    expect: /typed_per_filter_config\[rbac\]\.rbac\.rules\.policies\[p\]\.principals\[0\]\.filter_state: not supported$/,
+  },
   { name: 'a JWT claim match', routes: [{ match: { prefix: '/', dynamic_metadata: [{ filter: 'envoy.filters.http.jwt_authn', path: [{ key: 'claims' }], value: { present_match: true } }] }, route: { cluster: 'c' } }], expect: /match\.dynamic_metadata: not supported yet/ },
 ];
 

@@ -38,6 +38,7 @@ export function decodeRoute(r: Route__Output, errors: DecodeErrors, path: string
     headers,
     ...(policies.fault ? { fault: policies.fault } : {}),
     ...(policies.cors ? { cors: policies.cors } : {}),
+    ...(policies.rbacPerRoute ? { rbacPerRoute: policies.rbacPerRoute } : {}),
     ...(r.decorator?.operation ? { decorator: r.decorator.operation } : {}),
   };
 }

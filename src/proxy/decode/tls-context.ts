@@ -41,13 +41,8 @@ export function decodeCommonTlsContext(c: CommonTlsContext__Output | null, error
     default:
       errors.add(`${path}.${c.validation_context_type}`, 'certificate providers are not supported; use SDS');
   }
-  // Istio's agent serves `file-root:`/`file-cert:` secrets from local files; this sidecar has no
-  // such provider, and accepting them would leave the cluster without TLS.
-  if (certificateSecret?.startsWith('file-')) errors.add(`${path}.tls_certificate_sds_secret_configs[0].name`, `file-based certificates are not supported yet (secret "${certificateSecret}")`);
-  if (validationSecret?.startsWith('file-')) {
-    const at = c.validation_context_type === 'combined_validation_context' ? 'combined_validation_context.validation_context_sds_secret_config' : 'validation_context_sds_secret_config';
-    errors.add(`${path}.${at}.name`, `file-based certificates are not supported yet (secret "${validationSecret}")`);
-  }
+  // `file-cert:<cert>~<key>` and `file-root:<path>` are ordinary SDS names: the agent serves them
+  // from local files through the proxy's SecretProvider.
   const matchSubjectAltNames: string[] = [];
   validation?.match_subject_alt_names.forEach((m, i) => {
     if (m.match_pattern === 'exact' && m.exact) matchSubjectAltNames.push(m.exact);

@@ -25,5 +25,6 @@ export function decodeVirtualHost(v: VirtualHost__Output, errors: DecodeErrors, 
     includeRequestAttemptCount: v.include_request_attempt_count,
     ...(v.retry_policy ? { retryPolicy: decodeRetryPolicy(v.retry_policy, errors, `${path}.retry_policy`) } : {}),
     ...(cors ? { cors } : {}),
+    ...(policies.rbacPerRoute ? { rbacPerRoute: policies.rbacPerRoute } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // One HTTP request through the connection manager, in the order Envoy's filter chain runs it:
-// request headers, route selection, fault, CORS, then the router; and the response on its way back.
+// request headers, route selection, the policy filters (jwt_authn, RBAC, ext_authz), fault, CORS,
+// then the router; and the response on its way back.
 import type { Route, RouteAction, VirtualHost } from '../config/index.js';
 import type { BodySink, BodySource } from '../http/body.js';
 import type { Duplex } from 'node:stream';
@@ -23,8 +24,11 @@ import { RESPONSE_FLAGS, type ResponseFlag } from '../telemetry/response-flags.j
 import type { RouterCluster, UpstreamHost } from './ports.js';
 import { RequestBodyRelay } from './request-body-relay.js';
 import { publishRequest } from './request-telemetry.js';
+import { mutateForwardedClientCert } from '../tls/xfcc.js';
 import type { StreamConfig } from './stream-config.js';
 import { UpstreamRouter } from './upstream-router.js';
+import type { DynamicMetadata, PolicyVerdict } from '../filters/policy-filter.js';
+import { effectiveRemoteIp, policyFiltersFor, runPolicyFilters } from './policy-chain.js';
 
 const PEER_ID = 'x-envoy-peer-metadata-id';
 const PEER_VALUE = 'x-envoy-peer-metadata';
@@ -44,6 +48,11 @@ export class ActiveStream {
   upstreamServiceTimeMs: number | undefined;
   grpcStatus: string | undefined;
   peer: PeerWorkload | undefined;
+  /** Per-request dynamic metadata the policy filters write (jwt_authn → RBAC) and the access log may read. */
+  readonly metadata: DynamicMetadata = new Map();
+  /** Envoy's response code details of a local reply from a policy filter (`rbac_access_denied_matched_policy[none]`). */
+  responseCodeDetails: string | undefined;
+  private policyAbort: AbortController | undefined;
   private finished = false;
   private faultTimer: unknown;
 
@@ -61,9 +70,44 @@ export class ActiveStream {
       useRemoteAddress: config.hcm.useRemoteAddress,
       startTraces: false,
     });
+    mutateForwardedClientCert(head.headers, exchange.connection, config.hcm.forwardClientCertDetails);
     this.exchangePeerMetadata();
     const table = config.routeTable();
     const selection = table?.select(head, config.clock.random);
+    const policies = policyFiltersFor(config);
+    if (policies.length === 0) {
+      this.afterPolicies(table, selection);
+      return;
+    }
+    // Envoy's filters see the route (for per-route config) before the router acts on it.
+    this.policyAbort = new AbortController();
+    const request = {
+      head,
+      connection: exchange.connection,
+      remoteIp: effectiveRemoteIp(config.hcm.useRemoteAddress, head.headers.get('x-forwarded-for'), exchange.connection.remoteAddress),
+      route: selection?.route,
+      virtualHost: selection?.virtualHost,
+      metadata: this.metadata,
+      signal: this.policyAbort.signal,
+    };
+    runPolicyFilters(policies, request, (verdict) => this.onPolicyVerdict(verdict, table, selection));
+  }
+
+  private onPolicyVerdict(verdict: PolicyVerdict, table: RouteTable | undefined, selection: ReturnType<RouteTable['select']>): void {
+    if (this.finished) return;
+    if (verdict.kind === 'continue') {
+      this.afterPolicies(table, selection);
+      return;
+    }
+    if (verdict.flag) this.flags.push(verdict.flag);
+    this.responseCodeDetails = verdict.details;
+    this.exchange.body.discard();
+    this.sendLocal(verdict.status, verdict.body, undefined, verdict.headers);
+  }
+
+  private afterPolicies(table: RouteTable | undefined, selection: ReturnType<RouteTable['select']>): void {
+    const { config } = this;
+    const head = this.exchange.head;
     if (!selection) {
       this.flags.push(RESPONSE_FLAGS.NO_ROUTE_FOUND);
       this.exchange.body.discard();
@@ -283,6 +327,7 @@ export class ActiveStream {
     if (this.finished) return;
     this.flags.push(RESPONSE_FLAGS.DOWNSTREAM_CONNECTION_TERMINATION);
     this.config.clock.clearTimeout(this.faultTimer);
+    this.policyAbort?.abort();
     this.router?.cancel();
     this.finish();
   }

@@ -6,6 +6,7 @@ import { createHttp1ServerConnection } from '../http1/http1-server-connection.js
 import { isHttp2Preface } from '../http2/preface.js';
 import { createHttp2ServerSession } from '../http2/server-session.js';
 import type { ConnectionContext, ConnectionHandler } from '../listener/connection-handler.js';
+import { createNetworkRbacCheck } from '../filters/rbac/network-rbac-filter.js';
 import { ActiveStream } from './active-stream.js';
 import type { StreamConfig } from './stream-config.js';
 
@@ -30,8 +31,14 @@ export function createHttpConnectionHandler(config: StreamConfig): ConnectionHan
     }
   }
 
+  const networkRbac = config.hcm.networkRbac?.length ? createNetworkRbacCheck(config.hcm.networkRbac) : undefined;
+
   return {
     handle(socket, context) {
+      if (networkRbac && !networkRbac(context.connection, context.serverName)) {
+        socket.destroy();
+        return;
+      }
       const codec = config.hcm.codec;
       const sniffed = context.applicationProtocols;
       if (codec === 'http2' || sniffed.includes('h2c') || sniffed.includes('h2')) return serve(socket, context, 'http2');

@@ -47,7 +47,8 @@ export function publishRequest(stream: ActiveStream): void {
     destinationService: stream.cluster?.config.serviceHost ?? (inbound ? undefined : head.authority),
     source: inbound ? remote : self,
     destination: inbound ? self : remote,
-    connectionSecurityPolicy: conn.tls ? 'mutual_tls' : inbound ? 'none' : 'unknown',
+    // Istio's rule: the destination reports mutual_tls for a verified client certificate; the source does not know.
+    connectionSecurityPolicy: inbound ? (conn.peerCertificate ? 'mutual_tls' : 'none') : 'unknown',
     upstreamTransportFailureReason: undefined,
   };
   httpRequestChannel.publish(event);

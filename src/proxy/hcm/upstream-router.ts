@@ -9,6 +9,7 @@ import { RESPONSE_FLAGS, type ResponseFlag } from '../telemetry/response-flags.j
 import { upstreamProtocolOf, type Clock, type RouterCluster, type RouterClusters, type UpstreamHost } from './ports.js';
 import type { RequestBodyRelay } from './request-body-relay.js';
 import { createAttemptRetryPolicy, type AttemptRetryPolicy } from './retry-decision.js';
+import { transportFailureReason } from '../tls/unavailable-client.js';
 
 /** What the router needs to know about the request it forwards. */
 export interface RoutedRequest {
@@ -199,7 +200,8 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     else flags.push(RESPONSE_FLAGS.UPSTREAM_CONNECTION_TERMINATION);
     if (decision?.exhausted) flags.push(RESPONSE_FLAGS.UPSTREAM_RETRY_LIMIT_EXCEEDED);
     const reason = err.failure === 'connect_failure' || err.failure === 'connect_timeout' ? 'connection failure' : err.failure === 'refused_stream' ? 'remote refused stream reset' : 'connection termination';
-    this.finishLocal(503, `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`, flags);
+    const transport = transportFailureReason(err);
+    this.finishLocal(503, `upstream connect error or disconnect/reset before headers. reset reason: ${reason}${transport ? `, transport failure reason: ${transport}` : ''}`, flags);
   }
 
   private scheduleRetry(backoffMs: number): void {

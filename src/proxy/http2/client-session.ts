@@ -140,7 +140,7 @@ function connectSocket(options: Http2ConnectOptions): net.Socket {
     servername: net.isIP(options.host) === 0 ? options.host : undefined,
     ...options.tls,
     socket,
-    ALPNProtocols: ['h2'],
+    ALPNProtocols: options.tls.ALPNProtocols ?? ['h2'],
   });
 }
 

@@ -14,7 +14,7 @@ export interface Http2ClientOptions {
   readonly connectTimeoutMs: number;
   /** Source address (127.0.0.6 for inbound, as Istio binds). */
   readonly localAddress?: string;
-  /** TLS to the endpoint; ALPN is always h2. */
+  /** TLS to the endpoint; ALPN is `tls.ALPNProtocols` (e.g. istio-h2, h2 in the mesh), h2 when unset. */
   readonly tls?: tls.ConnectionOptions;
   /** Our own cap on streams per connection, below the peer's SETTINGS_MAX_CONCURRENT_STREAMS. */
   readonly maxConcurrentStreams?: number;

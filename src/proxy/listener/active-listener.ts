@@ -3,8 +3,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../log/index.js';
-import type { FilterChainConfig } from '../config/listener.js';
-import type { ConnectionContext, ConnectionHandler, SocketAddress } from './connection-handler.js';
+import type { ConnectionContext, ConnectionHandler, SocketAddress, TerminateTls } from './connection-handler.js';
 import { runListenerFilters, type ListenerFilterResult } from './listener-filters.js';
 import type { ListenerVersion } from './listener-version.js';
 import { readOriginalDestination, unmapIpv4, type OriginalDestinationReader } from './original-destination.js';
@@ -32,8 +31,8 @@ export interface ListenerEnvironment {
   findListener(destination: SocketAddress, except: ActiveListener): ActiveListener | undefined;
   /** Serves connections on a `use_original_dst` listener that were not redirected (explicit mode). */
   readonly explicitProxy: ConnectionHandler | undefined;
-  /** Citadel's hook: wraps a socket for a chain that terminates TLS. Without it the socket passes as is. */
-  readonly terminateTls: ((socket: Duplex, chain: FilterChainConfig, context: ConnectionContext) => Duplex) | undefined;
+  /** Terminates TLS for chains with `tls`; without it they refuse connections. */
+  readonly terminateTls: TerminateTls | undefined;
 }
 
 interface Bound {
@@ -165,8 +164,17 @@ export class ActiveListener {
       return;
     }
     const context = this.context(meta, destination, chain.name, result, version);
-    const transport = chain.tls && this.env.terminateTls ? this.env.terminateTls(socket, chain, context) : socket;
-    this.handOver(handler, transport, context);
+    if (!chain.tls) return this.handOver(handler, socket, context);
+    const terminate = this.env.terminateTls;
+    if (!terminate) {
+      this.env.logger.debug({ listener: version.config.name, chain: chain.name }, 'chain requires TLS and no terminator is set; closing');
+      socket.destroy();
+      return;
+    }
+    // The handshake completes before the handler starts, so the codec knows the negotiated ALPN.
+    terminate(socket, chain, context, (secured) => {
+      if (secured) this.handOver(handler, secured.socket, secured.context);
+    });
   }
 
   private context(meta: ConnectionMeta, destination: SocketAddress | undefined, chainName: string, result: ListenerFilterResult, version: ListenerVersion): ConnectionContext {

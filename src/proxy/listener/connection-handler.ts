@@ -38,6 +38,18 @@ export interface ConnectionHandler {
   retire?(): void;
 }
 
+/** A connection after its filter chain's TLS handshake: the clear-text side, and the context with `tls`, ALPN and the peer filled in. */
+export interface SecuredConnection {
+  readonly socket: Duplex;
+  readonly context: ConnectionContext;
+}
+
+/**
+ * Terminates TLS for a chain with `tls`. Calls `done` once, after the handshake: with the secured
+ * connection, or with undefined when it was refused, in which case the socket is already destroyed.
+ */
+export type TerminateTls = (socket: Duplex, chain: FilterChainConfig, context: ConnectionContext, done: (secured: SecuredConnection | undefined) => void) => void;
+
 /** Makes the handler of a filter chain's terminal network filter; called once per chain per config version. */
 export interface NetworkFilterFactory {
   createHandler(chain: FilterChainConfig, listener: ListenerConfig): ConnectionHandler;

@@ -2,9 +2,9 @@
 // redirected connections between listeners, and stops accepting on drain.
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../log/index.js';
-import type { FilterChainConfig, ListenerConfig } from '../config/listener.js';
+import type { ListenerConfig } from '../config/listener.js';
 import { ActiveListener, type BindSpec, type ConnectionMeta, type ListenerEnvironment } from './active-listener.js';
-import type { ConnectionContext, ConnectionHandler, NetworkFilterFactory, SocketAddress } from './connection-handler.js';
+import type { ConnectionHandler, NetworkFilterFactory, SocketAddress, TerminateTls } from './connection-handler.js';
 import { createListenerVersion, retireListenerVersion } from './listener-version.js';
 import { isWildcard, localAddressAsOriginalDestination, unmapIpv4, type OriginalDestinationReader } from './original-destination.js';
 import { SYSTEM_TIMERS, type Timers } from './timers.js';
@@ -24,8 +24,11 @@ export interface ListenerManagerOptions {
   readonly explicitInbound?: { readonly instanceIp: string };
   /** Explicit outbound: serves connections on a `use_original_dst` listener that were not redirected. */
   readonly explicitProxy?: ConnectionHandler;
-  /** Citadel's hook for chains with `tls`; until it exists, sockets pass to the handler as they are. */
-  readonly terminateTls?: (socket: Duplex, chain: FilterChainConfig, context: ConnectionContext) => Duplex;
+  /**
+   * Terminates TLS on chains with `tls`; the handler gets the connection once the handshake is
+   * done. Without it such chains refuse connections, since their config demands TLS.
+   */
+  readonly terminateTls?: TerminateTls;
   /** How long a removed or replaced listener's connections may stay open; default 5 s (Istio's drain duration). */
   readonly drainTimeoutMs?: number;
   readonly timers?: Timers;

@@ -1,13 +1,16 @@
 // Builds the terminal network filter of each filter chain: the HTTP connection manager or the TCP
 // proxy, wired to the sidecar's route tables, clusters and identity.
+import type { Logger } from '../../log/index.js';
 import type { FilterChainConfig, ListenerConfig } from '../config/index.js';
 import type { Clock, ProxyIdentity } from '../hcm/ports.js';
 import { createHttpConnectionHandler } from '../hcm/http-connection-handler.js';
 import type { StreamConfig } from '../hcm/stream-config.js';
-import type { ConnectionHandler, NetworkFilterFactory } from '../listener/connection-handler.js';
-import { createTcpProxyHandler } from '../tcp/tcp-proxy.js';
+import type { ConnectionContext, ConnectionHandler, NetworkFilterFactory } from '../listener/connection-handler.js';
+import { createTcpProxyHandler, type TcpPeers } from '../tcp/tcp-proxy.js';
 import { createTcpTargetResolver } from '../tcp/tcp-upstream-target.js';
 import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
+import { UNKNOWN_PEER } from '../telemetry/events.js';
+import type { UpstreamTransports } from '../tls/upstream-transport.js';
 import type { RouteTables } from './route-tables.js';
 
 export interface SidecarFilterFactory extends NetworkFilterFactory {
@@ -20,6 +23,8 @@ export function createSidecarFilterFactory(deps: {
   readonly clusters: ClusterManager;
   readonly identity: ProxyIdentity;
   readonly clock: Clock;
+  readonly transports?: UpstreamTransports;
+  readonly logger?: Logger;
 }): SidecarFilterFactory {
   const streamConfigs = new WeakMap<FilterChainConfig, StreamConfig>();
   const tcpResolve = createTcpTargetResolver({
@@ -28,9 +33,20 @@ export function createSidecarFilterFactory(deps: {
       const c = deps.clusters.get(cluster.name);
       const host = c?.upstream.pickHost({});
       void context;
-      return host ? { address: host.address, port: host.port, weight: host.weight, healthStatus: 'HEALTHY' } : undefined;
+      return host ? { address: host.address, port: host.port, weight: host.weight, healthStatus: 'HEALTHY', ...(host.tlsMode ? { tlsMode: host.tlsMode } : {}) } : undefined;
     },
+    ...(deps.transports ? { transport: (cluster, tlsMode) => deps.transports!.resolve(cluster.transportSocketMatches, tlsMode, 'tcp') } : {}),
   });
+  const onTransportFailure = (reason: string, context: ConnectionContext): void => {
+    deps.logger?.debug({ listener: context.listenerName, chain: context.filterChainName, reason }, 'tcp proxy: upstream transport unavailable');
+  };
+  // Istio's TCP metrics: the inbound side knows whether the peer came over verified mTLS.
+  const inboundPeers = (context: ConnectionContext): TcpPeers => ({
+    source: context.connection.peerCertificate?.principal ? { ...UNKNOWN_PEER, principal: context.connection.peerCertificate.principal } : UNKNOWN_PEER,
+    destination: deps.identity.self,
+    connectionSecurityPolicy: context.connection.peerCertificate ? 'mutual_tls' : 'none',
+  });
+  const outboundPeers = (): TcpPeers => ({ source: deps.identity.self, destination: UNKNOWN_PEER, connectionSecurityPolicy: 'unknown' });
 
   function streamConfigFor(chain: FilterChainConfig, listener: ListenerConfig): StreamConfig | undefined {
     if (chain.network.kind !== 'http') return undefined;
@@ -59,10 +75,13 @@ export function createSidecarFilterFactory(deps: {
     streamConfigFor,
     createHandler(chain, listener): ConnectionHandler {
       if (chain.network.kind === 'http') return createHttpConnectionHandler(streamConfigFor(chain, listener)!);
+      const inbound = listener.trafficDirection === 'INBOUND';
       return createTcpProxyHandler(chain.network.tcp, {
         resolve: tcpResolve,
-        reporter: listener.trafficDirection === 'INBOUND' ? 'destination' : 'source',
+        reporter: inbound ? 'destination' : 'source',
         random: deps.clock.random,
+        peers: inbound ? inboundPeers : outboundPeers,
+        onTransportFailure,
       });
     },
   };

@@ -12,9 +12,12 @@ import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { buildConfigDump, clusterStatsOf, clusterStatusesOf, setLogLevel } from './sidecar-admin.js';
 import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
+import { NO_SECRETS } from '../tls/secret-provider.js';
+import { applySecretMessage, createSecretRelay, referencedSecretNames, type SecretMessage } from '../tls/secret-relay.js';
+import { createSecretStore } from '../tls/secret-store.js';
 
 /** Messages between the primary and its workers. */
-type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number };
+type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number } | SecretMessage;
 type ToPrimary =
   | { type: 'heddle:applied'; version: number; ready: boolean; addresses: { listener: string; address: string; port: number }[] }
   | { type: 'heddle:status'; clusters: ClusterStatus[]; stats: [string, number][] };
@@ -43,11 +46,16 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
   const send = (worker: Worker, message: ToWorker): void => {
     if (worker.isConnected()) worker.send(message);
   };
+  // Keys travel only over the IPC channel to the proxy's own workers; sent before each config that names them.
+  const secrets = createSecretRelay(options.secrets ?? NO_SECRETS, (message) => {
+    for (const w of workers.keys()) send(w, message);
+  });
 
   function fork(): void {
     const worker = cluster.fork({ HEDDLE_SIDECAR_WORKER: '1' });
     workers.set(worker, { version: 0, ready: false, clusters: [], stats: [] });
     worker.on('online', () => {
+      secrets.replay((message) => send(worker, message));
       if (latest) send(worker, { type: 'heddle:config', config: latest });
     });
     worker.on('message', (message: ToPrimary) => onMessage(worker, message));
@@ -133,6 +141,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
       setTimeout(() => w.kill('SIGKILL'), options.drainTimeoutMs + 2000).unref();
     }));
     await Promise.all(exits);
+    secrets.close();
     xds?.close();
     await Promise.all([admin.close(), stats.close()]);
   }
@@ -147,6 +156,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
       xdsStatus = () => client.status();
       client.onUpdate((config) => {
         latest = config;
+        secrets.track(referencedSecretNames(config.listeners.values(), config.clusters.values()));
         for (const w of workers.keys()) send(w, { type: 'heddle:config', config });
       });
       timer = setInterval(() => {
@@ -161,7 +171,8 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
 
 /** The worker side: runs the data path for the snapshots the primary sends. Call only in a cluster worker. */
 export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
-  const runtime = createSidecarRuntime(options, log);
+  const secrets = createSecretStore();
+  const runtime = createSidecarRuntime({ ...options, secrets }, log);
   // Prometheus scrapes reach the primary, which asks every worker for its metrics and sums them.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([runtime.metrics.registry]);
@@ -176,6 +187,8 @@ export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
         .then(() => runtime.apply(config))
         .then(() => reply({ type: 'heddle:applied', version: config.version, ready: config.ready, addresses: runtime.listeners.addresses() }))
         .catch((err: unknown) => log.error({ err }, 'applying config failed'));
+    } else if (message.type === 'heddle:secret') {
+      applySecretMessage(secrets, message);
     } else if (message.type === 'heddle:status') {
       reply({ type: 'heddle:status', clusters: clusterStatusesOf(runtime.clusters), stats: [...clusterStatsOf(runtime.clusters, runtime.listeners)] });
     } else if (message.type === 'heddle:drain') {

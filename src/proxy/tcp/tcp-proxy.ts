@@ -2,7 +2,9 @@
 // bytes both ways with backpressure and half-close until either side ends or the idle timeout.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import type { TcpProxyConfig } from '../config/listener.js';
+import { createNetworkRbacCheck } from '../filters/rbac/network-rbac-filter.js';
 import type { ConnectionContext, ConnectionHandler } from '../listener/connection-handler.js';
 import { SYSTEM_TIMERS, type Timers } from '../listener/timers.js';
 import { tcpConnectionChannel, UNKNOWN_PEER, type PeerWorkload, type Reporter, type TcpConnectionEvent } from '../telemetry/events.js';
@@ -15,6 +17,10 @@ export interface TcpUpstreamTarget {
   readonly connectTimeoutMs: number;
   /** Source address to bind (`upstream_bind_config`: 127.0.0.6 for inbound passthrough). */
   readonly localAddress?: string;
+  /** Originate TLS with these options (the endpoint's transport socket); plaintext when absent. */
+  readonly tls?: tls.ConnectionOptions;
+  /** The endpoint needs a transport that is not available (`tls: secret default not ready`): fail as UF without connecting. */
+  readonly transportFailure?: string;
   /** The service host the cluster stands for, for `destination_service`. */
   readonly destinationService?: string;
   /** The connect attempt's outcome, for outlier detection and load balancing. */
@@ -42,13 +48,16 @@ export interface TcpProxyDeps {
   readonly random?: () => number;
   readonly timers?: Timers;
   readonly now?: () => number;
+  /** Told when a connection fails because its transport is unavailable (for a log line). */
+  onTransportFailure?(reason: string, context: ConnectionContext): void;
 }
 
 const UNKNOWN_PEERS: TcpPeers = { source: UNKNOWN_PEER, destination: UNKNOWN_PEER, connectionSecurityPolicy: 'unknown' };
 
 /**
  * The TCP proxy of one filter chain. Each connection: pick a cluster by weight, resolve a target,
- * connect within its connect timeout (flag UF and close on failure), then pipe both ways. An end
+ * connect within its connect timeout (flag UF and close on failure; also when the target's TLS
+ * is unavailable or its handshake fails), then pipe both ways. An end
  * from one side is passed on as a half-close; an error on one side destroys the other. With no
  * bytes either way for `idleTimeoutMs` (0 disables) both are closed. BlackHoleCluster and
  * UH close at once. tcpConnectionChannel gets an `open` event and a `close` event with the
@@ -63,8 +72,14 @@ export function createTcpProxyHandler(config: TcpProxyConfig, deps: TcpProxyDeps
     random: deps.random ?? Math.random,
     totalWeight: config.clusters.reduce((sum, c) => sum + c.weight, 0),
   };
+  // Network RBAC filters before the proxy: a denied connection is closed before any upstream is picked.
+  const rbac = config.networkRbac?.length ? createNetworkRbacCheck(config.networkRbac) : undefined;
   return {
     handle(socket: Duplex, context: ConnectionContext): void {
+      if (rbac && !rbac(context.connection, context.serverName)) {
+        socket.destroy();
+        return;
+      }
       new TcpProxySession(socket, context, env).start();
     },
   };
@@ -80,7 +95,7 @@ interface SessionEnv {
 }
 
 class TcpProxySession {
-  private upstream: net.Socket | undefined;
+  private upstream: net.Socket | tls.TLSSocket | undefined;
   private target: TcpUpstreamTarget | undefined;
   private cluster: string | undefined;
   private connectTimer: unknown;
@@ -109,11 +124,19 @@ class TcpProxySession {
     }
     this.target = target;
     this.publish('open');
+    if (target.transportFailure !== undefined) {
+      this.flags.push(RESPONSE_FLAGS.UPSTREAM_CONNECTION_FAILURE);
+      target.report?.('connect_failure');
+      this.env.deps.onTransportFailure?.(target.transportFailure, this.context);
+      downstream.destroy();
+      return;
+    }
     this.upstreamClosed = false;
-    const upstream = net.connect({ host: target.address, port: target.port, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true });
+    const options = { host: target.address, port: target.port, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true };
+    const upstream = target.tls ? tls.connect({ ...target.tls, ...options }) : net.connect(options);
     this.upstream = upstream;
     upstream.on('error', this.onUpstreamError);
-    upstream.once('connect', this.onConnect);
+    upstream.once(target.tls ? 'secureConnect' : 'connect', this.onConnect);
     upstream.once('close', this.onUpstreamClose);
     if (target.connectTimeoutMs > 0) this.connectTimer = this.env.timers.setTimeout(this.onConnectTimeout, target.connectTimeoutMs);
   }
