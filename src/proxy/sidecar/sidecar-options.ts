@@ -1,7 +1,9 @@
 // What a sidecar process is told at start: who its workload is, where the control plane is, and
 // which ports it serves. The CLI parses flags into this; defaults are Istio's ports.
 import type { Logger } from '../../log/index.js';
+import type { OriginalDestinationReader } from '../listener/original-destination.js';
 import type { WorkloadIdentity } from '../telemetry/workload-identity.js';
+import type { SecretProvider } from '../tls/secret-provider.js';
 import { createXdsClient, type XdsClient } from '../xds-client/xds-client.js';
 
 export interface AppPort {
@@ -22,6 +24,11 @@ export interface SidecarOptions {
    * inbound app ports are bound directly. `capture`: iptables redirects to 15001 and 15006.
    */
   readonly mode: 'explicit' | 'capture';
+  /**
+   * Capture mode: reads a redirected socket's original destination (SO_ORIGINAL_DST). The CLI
+   * supplies interception's reader; without one the socket's local address stands in.
+   */
+  readonly originalDestination?: OriginalDestinationReader;
   readonly outboundPort: number;
   readonly inboundPort: number;
   readonly adminPort: number;
@@ -34,6 +41,8 @@ export interface SidecarOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** How long in-flight work may take to finish on SIGTERM. */
   readonly drainTimeoutMs: number;
+  /** Where TLS contexts get their certificates by SDS name (the agent); none by default, so TLS chains and clusters stay unavailable. */
+  readonly secrets?: SecretProvider;
 }
 
 export const SIDECAR_DEFAULTS = {

@@ -11,6 +11,11 @@ import { createIstioMetrics, type IstioMetrics } from '../telemetry/istio-metric
 import { decodePeerMetadata, encodePeerMetadata } from '../telemetry/peer-metadata.js';
 import { peerWorkloadFromIdentity } from '../telemetry/workload-identity.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
+import { captureBindAddress, captureInboundClusters, captureInboundSource } from './capture-mode.js';
+import { createTlsTerminator } from '../tls/downstream-tls.js';
+import { NO_SECRETS } from '../tls/secret-provider.js';
+import { SecureContextCache } from '../tls/secure-context-cache.js';
+import { createUpstreamTransports } from '../tls/upstream-transport.js';
 import { createSidecarFilterFactory } from './network-filter-factory.js';
 import { createPassthroughRouteTable } from './passthrough-routes.js';
 import { RouteTables } from './route-tables.js';
@@ -33,12 +38,14 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
     decodePeer: decodePeerMetadata,
   };
   const routes = new RouteTables();
+  const tlsContexts = new SecureContextCache(options.secrets ?? NO_SECRETS);
+  const transports = createUpstreamTransports(tlsContexts);
   const clusters: ClusterManager = createClusterManager({
     clock,
     random: Math.random,
     timers: { setTimeout, clearTimeout, setInterval, clearInterval } as never,
-  });
-  const filters = createSidecarFilterFactory({ routes, clusters, identity, clock });
+  }, transports);
+  const filters = createSidecarFilterFactory({ routes, clusters, identity, clock, transports, logger: log.child({ component: 'tcp' }) });
   const passthroughTable = createPassthroughRouteTable();
   const passthrough: StreamConfig = {
     direction: 'outbound',
@@ -76,15 +83,18 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
       })
     : undefined;
   const ip = options.identity.ip;
+  const inboundSource = captureInboundSource(ip);
   const listeners: ListenerManager = createListenerManager({
     networkFilters: filters,
     logger: log.child({ component: 'listeners' }),
     listenAddressFor: (l) => ({
-      address: explicit ? ip : l.address,
+      address: explicit ? ip : captureBindAddress(l.address, ip),
       port: l.name === 'virtualOutbound' ? options.outboundPort : l.name === 'virtualInbound' ? options.inboundPort : l.port,
     }),
     ...(explicit ? { explicitInbound: { instanceIp: ip } } : {}),
     ...(explicitProxy ? { explicitProxy } : {}),
+    ...(!explicit && options.originalDestination ? { originalDestination: options.originalDestination } : {}),
+    terminateTls: createTlsTerminator({ contexts: tlsContexts, logger: log.child({ component: 'tls' }) }),
     drainTimeoutMs: options.drainTimeoutMs,
   });
 
@@ -102,7 +112,7 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
     listeners,
     metrics,
     async apply(config) {
-      clusters.apply(config.clusters, config.endpoints);
+      clusters.apply(explicit ? config.clusters : captureInboundClusters(config.clusters, inboundSource), config.endpoints);
       routes.apply(config.routes);
       const result = await listeners.apply(config.listeners);
       for (const failure of result.failed) log.error({ listener: failure.name, reason: failure.reason }, 'listener failed');
@@ -110,6 +120,7 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
     async close() {
       await listeners.close();
       clusters.close();
+      tlsContexts.close();
       metrics.stop();
       accessLog?.stop();
     },
