@@ -92,7 +92,7 @@ export async function startHeddlePair(apps: PairApps): Promise<HeddlePair> {
     await rm(configDir, { recursive: true, force: true });
   };
   try {
-    const cp = startChild(process.execPath, [HEDDLE_MAIN, 'control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', '0', '--monitoring-port', '0']);
+    const cp = startChild(process.execPath, [HEDDLE_MAIN, 'control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', join(configDir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0']);
     children.push(cp);
     const xds = (await waitForJson(cp, 'stderr', (l) => typeof l.xds === 'string')).xds as string;
     const server = startSidecar(xds, 'server', SERVER_IP, [`http:${apps.http1}`, `http2:${apps.h2c}:HTTP2`, `tcp:${apps.tcp}:TCP`]);

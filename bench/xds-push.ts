@@ -104,7 +104,7 @@ async function measureChange(dir: string, streams: readonly AdsStream[], weightV
 /** Starts the control plane, connects `clients` streams, and times ROUNDS changes after a warm-up one. */
 async function measureSize(dir: string, clients: number, log: (line: string) => void): Promise<SizeResult> {
   const cp: ChildProcess = startHeddle([
-    'control-plane', '--config', dir, '--xds-port', '0', '--monitoring-port', '0',
+    'control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0',
     '--debounce', String(FILE_DEBOUNCE_MS), '--push-debounce', String(PUSH_DEBOUNCE_MS),
     '--log-format', 'json', '--log-level', 'info',
   ]);

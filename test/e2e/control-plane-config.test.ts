@@ -43,7 +43,7 @@ test('Should serve the last good config while a watched file is bad, then apply 
   const dir = await mkdtemp(join(tmpdir(), 'heddle-cp-'));
   const file = join(dir, 'ratings.yaml');
   await writeFile(file, VS('1s'));
-  const cp = startHeddle(['control-plane', '--config', dir, '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20']);
+  const cp = startHeddle(['control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20']);
   try {
     const ready = await waitForLog(cp, (l) => typeof l.msg === 'string' && l.msg.startsWith('control plane ready'));
     const port = Number(new URL(String(ready.monitoring)).port);

@@ -114,7 +114,7 @@ before(async () => {
   v1 = await startEchoServer('v1');
   v2 = await startEchoServer('v2');
   await writeFile(join(dir, 'se.yaml'), echoServiceEntry(HOST, PORT, { v1: v1.port, v2: v2.port }));
-  cp = startHeddle(['control-plane', '--config', dir, '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
+  cp = startHeddle(['control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
   const ready = await waitForLog(cp, (l) => typeof l.msg === 'string' && l.msg.startsWith('control plane ready'));
   monitoring = String(ready.monitoring);
   bootstrap = join(dir, 'bootstrap.json');

@@ -71,7 +71,7 @@ test('Should decode, ACK and follow what the control plane sends a Bookinfo side
     'destination-rule-all.yaml': await readFile(join(SAMPLES, 'destination-rule-all.yaml'), 'utf8'),
     'virtual-service-reviews.yaml': await readFile(join(SAMPLES, 'virtual-service-reviews-80-20.yaml'), 'utf8'),
   });
-  const cp = startHeddle(['control-plane', '--config', dir, '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
+  const cp = startHeddle(['control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
   let client: ReturnType<typeof createXdsClient> | undefined;
   try {
     const ready = await waitForLog(cp, (l) => typeof l.msg === 'string' && l.msg.startsWith('control plane ready'));

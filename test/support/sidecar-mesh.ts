@@ -1,10 +1,11 @@
 // A small real mesh for e2e tests: the control plane, HTTP apps on loopback, and one Heddle sidecar
 // per app in explicit mode, each workload on its own 127.0.0.N. Everything stops in `stop()`.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueBootstrapToken } from '../../src/citadel/bootstrap-token.js';
 import { startHeddle, stopProcess, waitForLog } from './heddle.js';
 import { writeConfig } from './mesh-config.js';
 
@@ -25,6 +26,10 @@ export interface WorkloadSpec {
   readonly portName?: string;
   /** Extra `heddle sidecar` flags for this workload only (`--access-log`, say). */
   readonly sidecarArgs?: readonly string[];
+  /** The workload's service account; its `app` by default. */
+  readonly serviceAccount?: string;
+  /** Give the sidecar no bootstrap token, so it has no identity (default false). */
+  readonly noIdentity?: boolean;
 }
 
 export interface RunningWorkload {
@@ -41,6 +46,8 @@ export interface RunningWorkload {
 
 export interface Mesh {
   readonly configDir: string;
+  /** The control plane's CA directory (bootstrap tokens are signed by its token key). */
+  readonly caDir: string;
   readonly xds: string;
   /** The control plane's monitoring port; it changes when the control plane restarts. */
   readonly monitoringPort: number;
@@ -98,13 +105,25 @@ async function startApp(spec: WorkloadSpec, received: RunningWorkload['received'
   return server;
 }
 
-async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly string[], stdout: string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
+/** Writes a bootstrap token for `serviceAccount` in namespace default, as `heddle up` does; returns its path. */
+export async function writeBootstrapToken(caDir: string, name: string, serviceAccount: string): Promise<string> {
+  const dir = join(caDir, '..', 'tokens');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.jwt`);
+  await writeFile(path, await issueBootstrapToken(caDir, { namespace: 'default', serviceAccount }), { mode: 0o600 });
+  return path;
+}
+
+async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extraArgs: readonly string[], stdout: string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
+  const serviceAccount = spec.serviceAccount ?? spec.app;
+  const identity = spec.noIdentity ? [] : ['--token-file', await writeBootstrapToken(caDir, spec.name, serviceAccount)];
   const child = startHeddle([
     'sidecar', '--log-format', 'json',
     '--xds-address', xds,
+    ...identity,
     '--name', spec.name,
     '--label', `app=${spec.app},version=${spec.version}`,
-    '--service-account', spec.app,
+    '--service-account', serviceAccount,
     '--ip', spec.ip,
     '--app-port', `${spec.portName ?? 'http'}:${spec.port}`,
     '--admin-port', '0',
@@ -137,9 +156,12 @@ async function startSidecar(spec: WorkloadSpec, xds: string, extraArgs: readonly
 
 /** Starts the control plane on `files`, then every workload's app and sidecar. */
 export async function startMesh(files: Record<string, string>, workloads: readonly WorkloadSpec[], sidecarArgs: readonly string[] = []): Promise<Mesh> {
-  const configDir = await mkdtemp(join(tmpdir(), 'heddle-mesh-'));
+  const stateDir = await mkdtemp(join(tmpdir(), 'heddle-mesh-'));
+  const configDir = join(stateDir, 'config');
+  const caDir = join(stateDir, 'ca');
+  await mkdir(configDir);
   await writeConfig(configDir, files);
-  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
+  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', caDir, '--secure-port', '0', '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
   let cp = controlPlane(0);
   const started: RunningWorkload[] = [];
   try {
@@ -150,7 +172,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
       const received: RunningWorkload['received'] = [];
       const stdout: string[] = [];
       const server = await startApp(spec, received);
-      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, sidecarArgs, stdout).catch((err: unknown) => {
+      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, caDir, sidecarArgs, stdout).catch((err: unknown) => {
         server.close();
         throw err;
       });
@@ -158,6 +180,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
     }
     return {
       configDir,
+      caDir,
       xds,
       get monitoringPort() {
         return monitoringPort;
@@ -179,7 +202,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
           await new Promise((r) => w.server.close(r));
         }));
         await stopProcess(cp);
-        await rm(configDir, { recursive: true, force: true });
+        await rm(stateDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
@@ -189,7 +212,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
       w.server.close();
     }
     await stopProcess(cp);
-    await rm(configDir, { recursive: true, force: true });
+    await rm(stateDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -1,8 +1,10 @@
 // `heddle control-plane --config DIR`: runs the control plane until interrupted.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startControlPlane } from '../../control-plane/control-plane.js';
 import { logger } from '../../log/index.js';
 import { collect, parsePort } from '../options.js';
+import { defaultCaDir, parseDurationFlag } from './ca.js';
 
 interface ControlPlaneOptions {
   config: string[];
@@ -11,6 +13,13 @@ interface ControlPlaneOptions {
   bind: string;
   debounce: number;
   pushDebounce: number;
+  caDir: string;
+  pluginCaDir?: string;
+  trustDomain: string;
+  certTtl: number;
+  maxCertTtl: number;
+  securePort: number;
+  trustRoot: string[];
 }
 
 /** `host:port`, with brackets around an IPv6 host. */
@@ -30,13 +39,20 @@ function parseMs(flag: string): (value: string) => number {
 export function registerControlPlane(program: Command): void {
   program
     .command('control-plane')
-    .description('run the control plane (Galley and Pilot\'s xDS server, with Citadel as it lands) on a config directory, applying changes live')
+    .description('run the control plane (Galley, Pilot\'s xDS server and Citadel\'s CA) on a config directory, applying changes live')
     .requiredOption('-c, --config <path>', 'config file or directory of Istio YAML (repeatable)', collect, [])
     .option('--xds-port <port>', 'xDS (ADS over gRPC, plaintext) port; 0 picks a free one', parsePort('--xds-port'), 15010)
     .option('--monitoring-port <port>', 'monitoring and debug port (/metrics, /debug/syncz, /debug/configz)', parsePort('--monitoring-port'), 15014)
     .option('--bind <address>', 'address the control plane listens on', '127.0.0.1')
     .option('--debounce <ms>', 'debounce for config file changes, in ms', parseMs('--debounce'), 100)
     .option('--push-debounce <ms>', 'quiet time before pushing a change to proxies, in ms (pushes wait at most 10 s)', parseMs('--push-debounce'), 100)
+    .option('--secure-port <port>', 'xDS and CA over TLS (the CA signs the serving certificate); 0 picks a free one', parsePort('--secure-port'), 15012)
+    .option('--ca-dir <dir>', 'CA directory: the self-signed root (created on first start), token-key.pem, optional trust-bundle.pem', defaultCaDir())
+    .option('--plugin-ca-dir <dir>', 'sign with your own CA in Istio\'s cacerts layout (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem)')
+    .option('--trust-domain <domain>', 'trust domain of workload SPIFFE IDs', 'cluster.local')
+    .option('--cert-ttl <duration>', 'workload certificate lifetime when the CSR asks for none', parseDurationFlag('--cert-ttl'), 24 * 3600)
+    .option('--max-cert-ttl <duration>', 'longest workload certificate lifetime; longer requests are shortened', parseDurationFlag('--max-cert-ttl'), 90 * 24 * 3600)
+    .option('--trust-root <file>', 'extra root certificate(s) to trust, PEM (repeatable), e.g. while rotating roots', collect, [])
     .action(async (opts: ControlPlaneOptions) => {
       if (opts.config.length === 0) throw new Error('control-plane needs --config: a file or directory of Istio YAML');
       const log = logger('control-plane');
@@ -48,14 +64,24 @@ export function registerControlPlane(program: Command): void {
           debounceMs: opts.debounce,
           xdsPort: opts.xdsPort,
           pushDebounceMs: opts.pushDebounce,
+          citadel: {
+            caDir: opts.caDir,
+            trustDomain: opts.trustDomain,
+            defaultTtlSeconds: opts.certTtl,
+            maxTtlSeconds: opts.maxCertTtl,
+            securePort: opts.securePort,
+            extraRootsPem: opts.trustRoot.map((file) => readFileSync(file, 'utf8')),
+            ...(opts.pluginCaDir ? { pluginCaDir: opts.pluginCaDir } : {}),
+          },
         },
       );
       const snap = cp.galley.snapshot();
       const xds = hostPort(opts.bind, cp.pilot.port);
       const monitoring = `http://${hostPort(opts.bind, cp.monitoring.port)}`;
+      const secureXds = hostPort(opts.bind, cp.pilot.securePort ?? opts.securePort);
       log.info(
-        { version: snap.version, resources: snap.all().length, xds, monitoring },
-        `control plane ready: ${snap.all().length} resources from ${opts.config.join(', ')}; xds: ${xds}; monitoring on ${monitoring}`,
+        { version: snap.version, resources: snap.all().length, xds, secureXds, monitoring, rootFingerprint: cp.citadel?.ca.rootFingerprint },
+        `control plane ready: ${snap.all().length} resources from ${opts.config.join(', ')}; xds: ${xds} (TLS: ${secureXds}); monitoring on ${monitoring}`,
       );
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {

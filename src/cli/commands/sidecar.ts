@@ -1,11 +1,18 @@
 // `heddle sidecar` and `heddle gateway`: one proxy for one workload (or the mesh's edge), configured
 // over xDS by the control plane, with its identity given by flags.
 import cluster from 'node:cluster';
-import type { Command } from 'commander';
-import { logger } from '../../log/index.js';
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { AGENT_DEFAULTS, createAgent, type Agent } from '../../agent/agent.js';
+import { createTokenFileSource } from '../../agent/token-file.js';
+import { parseDuration } from '../../galley/validation/common/duration.js';
+import { prepareCaptureProcess } from '../../interception/capture-process.js';
+import { createOriginalDestinationReader } from '../../interception/original-destination.js';
+import { logger, type Logger } from '../../log/index.js';
 import { createSidecar } from '../../proxy/sidecar/sidecar.js';
 import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/sidecar-workers.js';
 import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
+import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect, parsePort } from '../options.js';
 
 interface ProxyFlags {
@@ -27,6 +34,12 @@ interface ProxyFlags {
   clusterId: string;
   drainTimeout: number;
   concurrency: number;
+  caAddress?: string;
+  tokenFile?: string;
+  certTtl: number;
+  caRootCert?: string;
+  proxyUid: number;
+  proxyGid: number;
 }
 
 /** `app=reviews` → ['app', 'reviews']; the flag is named in the error. */
@@ -62,6 +75,36 @@ function parseConcurrency(value: string): number {
   return n;
 }
 
+function parseId(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a numeric id, got "${value}"`);
+    return n;
+  };
+}
+
+/** `--cert-ttl`: a positive duration such as `24h` or `90m`, in ms. */
+function parseCertTtl(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || !(ms >= 1000)) throw new Error(`--cert-ttl must be a duration of at least 1s such as "24h", got "${value}"`);
+  return ms;
+}
+
+/**
+ * The agent: with a token file, a CA client (TLS when --ca-root-cert is given) and the workload's
+ * identity; without one, only file secrets (a gateway's credentials) and a warning.
+ */
+function createAgentFromFlags(flags: ProxyFlags, log: Logger): Agent {
+  const identity = { trustDomain: flags.trustDomain, namespace: flags.namespace, serviceAccount: flags.serviceAccount };
+  const agentLog = log.child({ component: 'agent' });
+  if (!flags.tokenFile) return createAgent({ identity, log: agentLog });
+  const address = flags.caAddress ?? flags.xdsAddress;
+  const rootCertPem = flags.caRootCert ? readFileSync(flags.caRootCert, 'utf8') : undefined;
+  const ca = createGrpcCaClient({ address, token: createTokenFileSource(flags.tokenFile), ...(rootCertPem ? { tls: { rootCertPem } } : {}) });
+  agentLog.info({ ca: address, tls: rootCertPem !== undefined, certTtlMs: flags.certTtl }, 'requesting the workload certificate');
+  return createAgent({ identity, ca, certTtlMs: flags.certTtl, log: agentLog });
+}
+
 function register(program: Command, command: 'sidecar' | 'gateway'): void {
   const gateway = command === 'gateway';
   program
@@ -86,10 +129,21 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
     .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
     .option('--cluster-id <id>', 'cluster id for telemetry', 'Kubernetes')
     .option('--drain-timeout <ms>', 'how long in-flight work may take on SIGTERM', (v) => Number(v), SIDECAR_DEFAULTS.drainTimeoutMs)
+    .option('--proxy-uid <uid>', 'capture mode: the uid to run as after start when started as root (the capture rules exclude it)', parseId('--proxy-uid'), 1337)
+    .option('--proxy-gid <gid>', 'capture mode: the gid to run as after start when started as root', parseId('--proxy-gid'), 1337)
     .option('--concurrency <n>', 'worker processes sharing the listeners (the xDS stream, admin and stats stay in one)', parseConcurrency, 1)
+    .option('--ca-address <host:port>', 'the CA\'s address (default: the --xds-address)')
+    .addOption(new Option('--token-file <path>', 'bootstrap token for the CA, re-read for every certificate; without it the workload has no identity').env('HEDDLE_TOKEN_FILE'))
+    .addOption(new Option('--cert-ttl <duration>', 'workload certificate lifetime to ask for; renewed at about half of it').argParser(parseCertTtl).default(AGENT_DEFAULTS.certTtlMs, '24h'))
+    .option('--ca-root-cert <pem file>', 'talk TLS to the CA (15012), trusting this root')
     .action(async (flags: ProxyFlags) => {
       if (flags.mode !== 'explicit' && flags.mode !== 'capture') throw new Error(`--mode must be explicit or capture, got "${flags.mode}"`);
       const log = logger(command);
+      const capture = flags.mode === 'capture';
+      // Before any socket opens: a proxy still running as root would capture its own connections.
+      if (capture) await prepareCaptureProcess({ instanceIp: flags.ip, uid: flags.proxyUid, gid: flags.proxyGid }, log);
+      // With --concurrency only the primary runs the agent; workers get their secrets from it.
+      const agent = cluster.isWorker ? undefined : createAgentFromFlags(flags, log);
       const options: SidecarOptions = {
         identity: {
           name: flags.name,
@@ -104,6 +158,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         xdsAddress: flags.xdsAddress,
         appPorts: parseAppPorts(flags.appPort),
         mode: flags.mode,
+        ...(capture ? { originalDestination: createOriginalDestinationReader() } : {}),
         outboundPort: flags.outboundPort,
         inboundPort: flags.inboundPort,
         adminPort: flags.adminPort,
@@ -111,7 +166,9 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         deltaXds: flags.delta,
         accessLog: flags.accessLog,
         drainTimeoutMs: flags.drainTimeout,
+        ...(agent ? { secrets: agent.secrets } : {}),
       };
+      agent?.start();
       if (flags.concurrency > 1) {
         if (cluster.isWorker) {
           runSidecarWorker(options, log);
@@ -123,7 +180,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
             log.info(`${signal}: draining`);
-            void workers.stop().then(resolve);
+            void workers.stop().then(() => agent?.close()).then(resolve);
           };
           process.once('SIGINT', shutdown);
           process.once('SIGTERM', shutdown);
@@ -136,7 +193,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           log.info(`${signal}: draining`);
-          void proxy.drain().then(() => proxy.close()).then(resolve);
+          void proxy.drain().then(() => proxy.close()).then(() => agent?.close()).then(resolve);
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
