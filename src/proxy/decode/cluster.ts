@@ -33,6 +33,9 @@ function decodeLb(c: Cluster__Output, errors: DecodeErrors): Pick<ClusterConfig,
   const d = CLUSTER_DEFAULTS;
   const leastRequestChoiceCount = wrapped(c.least_request_lb_config?.choice_count, d.leastRequestChoiceCount);
   if (leastRequestChoiceCount < 2) errors.add('least_request_lb_config.choice_count', 'must be at least 2');
+  // Accepting these would quietly send full load to a new host at once.
+  if (c.round_robin_lb_config?.slow_start_config) errors.add('round_robin_lb_config.slow_start_config', 'slow start is not supported');
+  if (c.least_request_lb_config?.slow_start_config) errors.add('least_request_lb_config.slow_start_config', 'slow start is not supported');
   if (lbPolicy === 'RING_HASH') {
     const minimumRingSize = wrapped(c.ring_hash_lb_config?.minimum_ring_size, d.minimumRingSize);
     const maximumRingSize = wrapped(c.ring_hash_lb_config?.maximum_ring_size, d.maximumRingSize);
