@@ -30,8 +30,9 @@ export function spiffePrincipal(uris: readonly string[]): string | undefined {
 }
 
 /** The subject as RFC 2253 prints it: most specific RDN first, comma-separated. */
-function rfc2253(subject: string): string {
-  return subject === '' ? '' : subject.split('\n').reverse().join(',');
+function rfc2253(subject: string | undefined): string {
+  // Workload certificates have an empty subject, which Node reports as undefined.
+  return subject ? subject.split('\n').reverse().join(',') : '';
 }
 
 /** The PeerCertificate of a certificate (the caller has verified it). */

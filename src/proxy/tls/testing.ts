@@ -70,7 +70,8 @@ export async function createTestCa(name = 'Heddle Test Root'): Promise<TestCa> {
     ];
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: nextSerial(),
-      subject: `CN=${options.commonName ?? 'leaf'}, O=Heddle`,
+      // An empty commonName gives an empty subject, as Citadel's workload certificates have.
+      subject: options.commonName === '' ? '' : `CN=${options.commonName ?? 'leaf'}, O=Heddle`,
       issuer: root.subject,
       notBefore: options.notBefore ?? new Date(Date.now() - DAY_MS),
       notAfter: options.notAfter ?? new Date(Date.now() + DAY_MS),
