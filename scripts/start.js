@@ -1,23 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: the demo mesh (`heddle demo`) is not built yet, so this runs the control plane on a
-// coherent slice of the bundled Bookinfo config instead, and says so. Extra arguments go to
-// `heddle control-plane` (for example `npm start -- --monitoring-port 25014`).
+// `npm start`: the demo mesh, `heddle demo`: Bookinfo's apps, each with its sidecar, behind the
+// ingress gateway at http://localhost:8080/productpage, with Istio's tasks to try printed once it is
+// up. Extra arguments go to `heddle demo` (for example `npm start -- --gateway-port 18080`).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/heddle.js', import.meta.url));
-const networking = (name) => fileURLToPath(new URL(`../samples/bookinfo/networking/${name}`, import.meta.url));
-const files = ['bookinfo-gateway.yaml', 'destination-rule-all.yaml', 'virtual-service-all-v1.yaml'];
-const extra = process.argv.slice(2);
-const portFlag = extra.indexOf('--monitoring-port');
-const port = portFlag >= 0 ? extra[portFlag + 1] : '15014';
-
-process.stderr.write(
-  'npm start: the demo mesh (heddle demo) is not available yet, so this runs `heddle control-plane`\n' +
-    `on samples/bookinfo/networking/{${files.join(',')}}.\n` +
-    `The served config is at http://127.0.0.1:${port}/debug/configz. Ctrl-C stops it.\n`,
-);
-const args = [bin, 'control-plane', ...files.flatMap((f) => ['--config', networking(f)]), ...extra];
-const child = spawn(process.execPath, args, { stdio: 'inherit' });
+const child = spawn(process.execPath, [bin, 'demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+// Ctrl-C reaches the demo from the terminal too; it stops the mesh once, however often it is told.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,8 +1,10 @@
-// The control plane process: Galley over the config directory, Pilot's ADS server, and the
-// monitoring server. Citadel (CA) joins here as it lands.
+// The control plane process: Galley over the config directory, Pilot's ADS server, Citadel's CA
+// (served on the xDS port and on the TLS port), and the monitoring server.
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createCitadel, type CertificateAuthorityConfig, type Citadel } from '../citadel/index.js';
 import { createFileSource, createGalley, type Galley } from '../galley/index.js';
 import { logger } from '../log/index.js';
+import { appliedConfigActions } from './applied-config-api.js';
 import { instrumentGalley } from './galley-metrics.js';
 import { startMonitoring, type MonitoringServer } from './monitoring.js';
 import { startPilot, type Pilot } from './pilot.js';
@@ -26,6 +28,11 @@ export interface ControlPlaneConfig {
   readonly pushDebounceMs?: number;
   /** Longest a change waits for its push, in ms (Istio: 10 000). */
   readonly pushDebounceMaxMs?: number;
+  /** Citadel's CA settings; no CA is started when absent. */
+  readonly citadel?: CertificateAuthorityConfig & {
+    /** Port for xDS and the CA over TLS (Istio's 15012); 0 picks a free one. */
+    readonly securePort: number;
+  };
 }
 
 /** The running control plane. */
@@ -33,6 +40,8 @@ export interface ControlPlane {
   readonly galley: Galley;
   readonly pilot: Pilot;
   readonly monitoring: MonitoringServer;
+  /** The CA, when the config asked for one. */
+  readonly citadel?: Citadel;
   stop(): Promise<void>;
 }
 
@@ -52,6 +61,14 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     for (const stop of started.reverse()) await stop();
     throw err;
   };
+  const citadel = config.citadel ? await createCitadel(config.citadel, { log: logger('citadel'), metricsRegistry: registry }).catch(undo) : undefined;
+  if (citadel) {
+    const { ca } = citadel;
+    logger('citadel').info(
+      { source: ca.authority.source, trustDomain: ca.trustDomain, rootFingerprint: ca.rootFingerprint, trustBundleRoots: ca.trustBundlePem.length },
+      `CA ready (${ca.authority.source === 'plugin' ? 'plug-in cacerts' : 'self-signed root'}); root SHA-256 fingerprint ${ca.rootFingerprint}`,
+    );
+  }
   const pilot = await startPilot(
     galley,
     {
@@ -59,6 +76,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
       port: config.xdsPort,
       debounceMs: config.pushDebounceMs ?? 100,
       maxDebounceMs: config.pushDebounceMaxMs ?? 10_000,
+      ...(citadel && config.citadel
+        ? { extraServices: [citadel.service], secure: { port: config.citadel.securePort, credentials: citadel.serverCredentials } }
+        : {}),
     },
     registry,
     logger('pilot'),
@@ -69,6 +89,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     port: config.monitoringPort,
     registry,
     ready: () => galley.snapshot().version > 0,
+    actions: appliedConfigActions(galley),
     debug: {
       '/debug/configz': () => {
         const snap = galley.snapshot();
@@ -85,6 +106,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     galley,
     pilot,
     monitoring,
+    ...(citadel ? { citadel } : {}),
     async stop() {
       galley.stop();
       uninstrument();

@@ -17,12 +17,20 @@ export class DebugHttpError extends Error {
   }
 }
 
+/** A POST endpoint: takes the request body and query, answers with a status and a JSON-able body. */
+export type ActionHandler = (body: string, query: URLSearchParams) => { readonly status: number; readonly body: unknown };
+
+/** The largest POST body accepted, in bytes. */
+const MAX_ACTION_BODY = 4 * 1024 * 1024;
+
 export interface MonitoringOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
   /** Debug views by path, such as `/debug/configz`. */
   readonly debug: Readonly<Record<string, DebugHandler>>;
+  /** POST endpoints by path, such as `/apply`. The server listens on loopback unless told otherwise. */
+  readonly actions?: Readonly<Record<string, ActionHandler>>;
   readonly ready: () => boolean;
 }
 
@@ -47,7 +55,13 @@ export async function startMonitoring(opts: MonitoringOptions): Promise<Monitori
 async function handle(opts: MonitoringOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   try {
-    if (url.pathname === '/metrics') {
+    const action = req.method === 'POST' ? opts.actions?.[url.pathname] : undefined;
+    if (action) {
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 413, 'text/plain', `body larger than ${MAX_ACTION_BODY} bytes\n`);
+      const result = action(body, url.searchParams);
+      send(res, result.status, 'application/json', `${JSON.stringify(result.body, null, 2)}\n`);
+    } else if (url.pathname === '/metrics') {
       send(res, 200, opts.registry.contentType, await opts.registry.metrics());
     } else if (url.pathname === '/ready') {
       const ready = opts.ready();
@@ -63,6 +77,18 @@ async function handle(opts: MonitoringOptions, req: IncomingMessage, res: Server
     if (err instanceof DebugHttpError) send(res, err.status, 'application/json', `${JSON.stringify({ error: err.message })}\n`);
     else send(res, 500, 'text/plain', `${(err as Error).message}\n`);
   }
+}
+
+/** The request body as text, or undefined past {@link MAX_ACTION_BODY}. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ACTION_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
