@@ -3,23 +3,17 @@
 // (curl, a plain Node HTTP server, a TCP echo server) talk through both sidecars.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { issueBootstrapToken } from '../../src/citadel/bootstrap-token.js';
 import { waitForLog } from '../support/heddle.js';
 import { createPodNetwork, netnsUnavailableReason, type Pod, type PodNetwork } from '../support/netns.js';
 
 const skip = netnsUnavailableReason();
 const HOST = 'svc-b.default.svc.cluster.local';
-// Plaintext between the sidecars: this test is about capture, not mTLS.
-const PLAINTEXT = `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: svc-b, namespace: default}
-spec:
-  host: ${HOST}
-  trafficPolicy: {tls: {mode: DISABLE}}
-`;
+const PROXY_UID = 1337;
 const APP_SCRIPT = `
 const http = require('node:http'), net = require('node:net');
 http.createServer((req, res) => res.end('hello from pod-b ' + req.url + ' host=' + req.headers.host + ' peer=' + req.socket.remoteAddress + ' rid=' + (req.headers['x-request-id'] ? 'yes' : 'no')))
@@ -77,16 +71,18 @@ function stats(pod: Pod): string {
 describe('Transparent capture between two pods', { skip, timeout: 120_000 }, () => {
   let net: PodNetwork | undefined;
   let configDir: string | undefined;
+  let tokenDir: string | undefined;
   let a: Pod;
   let b: Pod;
 
   before(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'heddle-capture-'));
-    await writeFile(join(configDir, 'svc-b.yaml'), PLAINTEXT);
+    tokenDir = await mkdtemp(join(tmpdir(), 'heddle-capture-tokens-'));
+    const caDir = join(tokenDir, 'ca');
     net = createPodNetwork(`hdlc${process.pid % 10000}`, 100 + (process.pid % 100));
     ({ a, b } = net);
     // The control plane lives in pod A, outside the mesh: its ports are excluded from capture.
-    const cp = a.spawnHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--bind', '0.0.0.0', '--debounce', '20', '--push-debounce', '20']);
+    const cp = a.spawnHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', caDir, '--bind', '0.0.0.0', '--debounce', '20', '--push-debounce', '20']);
     const app = b.spawn(process.execPath, ['-e', APP_SCRIPT]);
     // A user's own nat rule, which clean must leave alone.
     a.exec('iptables', ['-t', 'nat', '-N', 'KEEP_ME']);
@@ -99,9 +95,17 @@ describe('Transparent capture between two pods', { skip, timeout: 120_000 }, () 
     await Promise.all([waitForLog(cp, (l) => typeof l.xds === 'string', 20_000), waitForStdout(app, 'ready', 20_000)]);
     // Pod A's sidecar starts as root and drops to 1337 itself; pod B's starts as 1337 under setpriv.
     // Connections they open before the rules exist are not redirected later, so order is free.
+    // Each sidecar proves its identity with a bootstrap token, readable by the proxy uid it runs as.
+    const token = async (serviceAccount: string): Promise<string> => {
+      const file = join(tokenDir!, `${serviceAccount}.jwt`);
+      await writeFile(file, await issueBootstrapToken(caDir, { namespace: 'default', serviceAccount }), { mode: 0o600 });
+      await chown(file, PROXY_UID, PROXY_UID);
+      return file;
+    };
+    await chmod(tokenDir, 0o711);
     const common = ['sidecar', '--log-format', 'json', '--mode', 'capture', '--namespace', 'default', '--drain-timeout', '200'];
-    const sidecarA = a.spawnHeddle([...common, '--name', 'client', '--label', 'app=client', '--ip', a.ip, '--xds-address', '127.0.0.1:15010']);
-    const sidecarB = b.spawnHeddle([...common, '--name', 'svc-b', '--label', 'app=svc-b', '--ip', b.ip, '--app-port', 'http:8080', '--app-port', 'tcp-echo:9000', '--xds-address', `${a.ip}:15010`], { asUser: 1337 });
+    const sidecarA = a.spawnHeddle([...common, '--name', 'client', '--label', 'app=client', '--service-account', 'client', '--token-file', await token('client'), '--ip', a.ip, '--xds-address', '127.0.0.1:15010']);
+    const sidecarB = b.spawnHeddle([...common, '--name', 'svc-b', '--label', 'app=svc-b', '--service-account', 'svc-b', '--token-file', await token('svc-b'), '--ip', b.ip, '--app-port', 'http:8080', '--app-port', 'tcp-echo:9000', '--xds-address', `${a.ip}:15010`], { asUser: PROXY_UID });
     await Promise.all([
       rules,
       waitForLog(sidecarA, (l) => l.msg === 'sidecar ready', 30_000),
@@ -113,6 +117,7 @@ describe('Transparent capture between two pods', { skip, timeout: 120_000 }, () 
   after(async () => {
     await net?.remove();
     if (configDir) await rm(configDir, { recursive: true, force: true });
+    if (tokenDir) await rm(tokenDir, { recursive: true, force: true });
   });
 
   it('Should install each capture rule once even when applied twice', () => {
@@ -134,10 +139,10 @@ describe('Transparent capture between two pods', { skip, timeout: 120_000 }, () 
     assert.equal(body, `hello from pod-b /by-name host=${HOST}:8080 peer=127.0.0.6 rid=yes`);
   });
 
-  it('Should count a request once in each sidecar\'s metrics, as source in A and destination in B', async () => {
+  it('Should count a request once in each sidecar\'s metrics, as source in A and destination in B, over mutual TLS', async () => {
     const count = () => ({
       source: metricSum(stats(a), 'istio_requests_total', { reporter: 'source', destination_service: HOST, response_code: '200' }),
-      destination: metricSum(stats(b), 'istio_requests_total', { reporter: 'destination', response_code: '200' }),
+      destination: metricSum(stats(b), 'istio_requests_total', { reporter: 'destination', response_code: '200', connection_security_policy: 'mutual_tls', source_principal: 'spiffe://cluster.local/ns/default/sa/client' }),
     });
     const before = count();
     await curlUntilOk(a, ['--resolve', `${HOST}:8080:${b.ip}`, `http://${HOST}:8080/counted`]);

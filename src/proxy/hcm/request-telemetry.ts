@@ -10,6 +10,11 @@ function peerFromWorkloadMetadata(value: string | undefined): PeerWorkload | und
   return { workload, namespace, principal: '', app: canonicalService, version: canonicalRevision, canonicalService, canonicalRevision, cluster };
 }
 
+/** `peer` with its principal set to `principal`, when there is one. */
+function withPrincipal(peer: PeerWorkload, principal: string | undefined): PeerWorkload {
+  return principal && principal !== peer.principal ? { ...peer, principal } : peer;
+}
+
 /** Publishes the stream's request event, if anyone listens. */
 export function publishRequest(stream: ActiveStream): void {
   if (!httpRequestChannel.hasSubscribers) return;
@@ -45,8 +50,10 @@ export function publishRequest(stream: ActiveStream): void {
     downstreamLocalAddress: `${conn.localAddress}:${conn.localPort}`,
     requestedServerName: undefined,
     destinationService: stream.cluster?.config.serviceHost ?? (inbound ? undefined : head.authority),
-    source: inbound ? remote : self,
-    destination: inbound ? self : remote,
+    // Over mTLS the destination knows both identities for certain: the peer's from its verified
+    // certificate, its own from the certificate it served.
+    source: inbound ? withPrincipal(remote, conn.peerCertificate?.principal) : self,
+    destination: inbound ? withPrincipal(self, conn.localPrincipal) : remote,
     // Istio's rule: the destination reports mutual_tls for a verified client certificate; the source does not know.
     connectionSecurityPolicy: inbound ? (conn.peerCertificate ? 'mutual_tls' : 'none') : 'unknown',
     upstreamTransportFailureReason: undefined,
