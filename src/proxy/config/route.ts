@@ -173,6 +173,8 @@ export interface VirtualHost {
   readonly cors?: CorsPolicy;
   /** RBACPerRoute overrides from typed_per_filter_config, keyed by HTTP filter name. */
   readonly rbacPerRoute?: Readonly<Record<string, RbacPerRoute>>;
+  /** Envoy's require_tls ALL: a request whose x-forwarded-proto is not https is redirected (301) to https. */
+  readonly requireTls?: 'ALL';
 }
 
 export interface RouteConfig {

@@ -161,3 +161,9 @@ test('Should collect the errors of every route', () => {
   const errors = errorsOf(routeConfig([{ match: { prefix: '/' } }, route({ cluster: 'ok' }), route({ cluster_header: 'x' })]));
   assert.equal(errors.length, 2, errors.join('\n'));
 });
+
+test('Should keep require_tls ALL on a virtual host, as Istio sets it for httpsRedirect servers, and refuse EXTERNAL_ONLY', () => {
+  assert.equal(decoded(routeConfig([route({ cluster: 'c' })], { require_tls: 'ALL' })).virtualHosts[0]?.requireTls, 'ALL');
+  assert.equal(decoded(routeConfig([route({ cluster: 'c' })])).virtualHosts[0]?.requireTls, undefined);
+  assert.match(errorsOf(routeConfig([route({ cluster: 'c' })], { require_tls: 'EXTERNAL_ONLY' })).join('\n'), /require_tls/);
+});

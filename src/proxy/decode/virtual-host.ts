@@ -11,7 +11,7 @@ import { decodeRoute } from './route.js';
 /** A virtual host; domains are lowercased; CORS from typed_per_filter_config wins over the legacy field. */
 export function decodeVirtualHost(v: VirtualHost__Output, errors: DecodeErrors, path: string): VirtualHost {
   if (v.domains.length === 0) errors.add(`${path}.domains`, 'no domains');
-  if (v.require_tls !== 'NONE') errors.add(`${path}.require_tls`, 'not supported');
+  if (v.require_tls === 'EXTERNAL_ONLY') errors.add(`${path}.require_tls`, 'EXTERNAL_ONLY is not supported; use ALL');
   if (v.matcher) errors.add(`${path}.matcher`, 'not supported; use routes');
   const routes = v.routes.map((r, i) => decodeRoute(r, errors, `${path}.routes[${i}]`)).filter((r): r is Route => r !== undefined);
   const policies = decodePerFilterConfig(v.typed_per_filter_config, errors, `${path}.typed_per_filter_config`);
@@ -26,5 +26,6 @@ export function decodeVirtualHost(v: VirtualHost__Output, errors: DecodeErrors, 
     ...(v.retry_policy ? { retryPolicy: decodeRetryPolicy(v.retry_policy, errors, `${path}.retry_policy`) } : {}),
     ...(cors ? { cors } : {}),
     ...(policies.rbacPerRoute ? { rbacPerRoute: policies.rbacPerRoute } : {}),
+    ...(v.require_tls === 'ALL' ? { requireTls: 'ALL' as const } : {}),
   };
 }

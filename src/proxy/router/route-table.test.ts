@@ -82,3 +82,16 @@ test('Should match Istio method and authority conditions given as pseudo-headers
   assert.equal(table.select(requestHead('/', { method: 'POST' }))?.route.name, 'post');
   assert.equal(table.select(requestHead('/', { method: 'GET' }))?.route.name, 'any');
 });
+
+test('Should redirect a request without TLS to https on a require_tls host, and route one that came over TLS', () => {
+  const table = createRouteTable(routeConfig([
+    virtualHost('secure', ['bookinfo.example.com'], [route('app', routeMatch({ kind: 'prefix', value: '/' }))], { requireTls: 'ALL' }),
+    virtualHost('open', ['*'], [route('open', routeMatch({ kind: 'prefix', value: '/' }))]),
+  ]));
+  const plain = table.select(requestHead('/productpage', { authority: 'bookinfo.example.com', headers: [['x-forwarded-proto', 'http']] }));
+  assert.equal(plain?.virtualHost.name, 'secure');
+  assert.deepEqual(plain?.route.action, { kind: 'redirect', scheme: 'https', responseCode: 301, stripQuery: false });
+  const secure = table.select(requestHead('/productpage', { authority: 'bookinfo.example.com', headers: [['x-forwarded-proto', 'https']] }));
+  assert.equal(secure?.route.name, 'app');
+  assert.equal(table.select(requestHead('/', { authority: 'other.example.com', headers: [['x-forwarded-proto', 'http']] }))?.route.name, 'open');
+});

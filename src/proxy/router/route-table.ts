@@ -27,7 +27,17 @@ interface CompiledHost {
   readonly matchers: readonly RouteMatcher[];
   readonly selections: readonly RouteSelection[];
   readonly needsSample: boolean;
+  /** For a require_tls host: the redirect to https that a request without TLS gets instead. */
+  readonly tlsRedirect?: RouteSelection;
 }
+
+/** What a require_tls virtual host answers to plain-text requests: 301 to the same URL over https. */
+const TLS_REDIRECT_ROUTE: Route = Object.freeze<Route>({
+  name: 'require_tls',
+  match: { path: { kind: 'prefix', value: '/' }, caseSensitive: true, headers: [], queryParameters: [] },
+  action: { kind: 'redirect', scheme: 'https', responseCode: 301, stripQuery: false },
+  headers: { requestHeadersToAdd: [], requestHeadersToRemove: [], responseHeadersToAdd: [], responseHeadersToRemove: [] },
+});
 
 /** Compiles `config`: domain maps, route predicates and RE2 patterns are built here, once. */
 export function createRouteTable(config: RouteConfig): RouteTable {
@@ -38,6 +48,7 @@ export function createRouteTable(config: RouteConfig): RouteTable {
       matchers: vh.routes.map((r) => createRouteMatcher(r.match)),
       selections: vh.routes.map((route) => Object.freeze({ virtualHost: vh, route })),
       needsSample: vh.routes.some((r) => r.match.runtimeFractionPpm !== undefined),
+      ...(vh.requireTls === 'ALL' ? { tlsRedirect: Object.freeze({ virtualHost: vh, route: TLS_REDIRECT_ROUTE }) } : {}),
     });
   }
   return {
@@ -46,6 +57,8 @@ export function createRouteTable(config: RouteConfig): RouteTable {
       const vh = selector.select(head.authority);
       if (vh === undefined) return undefined;
       const host = hosts.get(vh)!;
+      // Envoy judges TLS by x-forwarded-proto, which the connection manager has set by now.
+      if (host.tlsRedirect !== undefined && head.headers.get('x-forwarded-proto') !== 'https') return host.tlsRedirect;
       const end = pathEnd(head.path);
       const sample = host.needsSample ? random() : 0;
       const matchers = host.matchers;

@@ -79,6 +79,9 @@ export function createTlsTerminator(options: TlsTerminatorOptions): TerminateTls
       }
       const peerCertificate = presented && verify ? parsePeerCertificate(presented) : undefined;
       const alpn = secure.alpnProtocol || undefined;
+      // tls.Server clears this when the handshake ends; a TLSSocket made around an accepted socket
+      // keeps it set, and node:http2 would then wait forever for a 'secureConnect' that never comes.
+      (secure as unknown as { secureConnecting: boolean }).secureConnecting = false;
       secure.pause();
       settle({
         socket: secure,
