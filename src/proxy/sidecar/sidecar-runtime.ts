@@ -34,7 +34,7 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
   const clock = SYSTEM_CLOCK;
   const identity: ProxyIdentity = {
     self: peerWorkloadFromIdentity(options.identity, false),
-    peerMetadata: encodePeerMetadata(options.identity),
+    peerMetadata: encodePeerMetadata({ ...options.identity, proxyType: options.proxyType }),
     decodePeer: decodePeerMetadata,
   };
   const routes = new RouteTables();

@@ -25,6 +25,10 @@ const REVIEWS: WorkloadIdentity = {
 const structType = protobuf.Root.fromJSON(protobuf.common.get('google/protobuf/struct.proto')!).lookupType('google.protobuf.Struct');
 
 describe('peer metadata', () => {
+  it('Should name a gateway by its router node type in the metadata id', () => {
+    assert.equal(encodePeerMetadata({ ...REVIEWS, proxyType: 'router' }).id, 'router~10.0.0.7~reviews-v2.bookinfo~bookinfo.svc.cluster.local');
+  });
+
   it('Should decode what it encodes, with no principal because plaintext proves none', () => {
     const { id, value } = encodePeerMetadata(REVIEWS);
     assert.equal(id, 'sidecar~10.0.0.7~reviews-v2.bookinfo~bookinfo.svc.cluster.local');

@@ -46,7 +46,7 @@ export function encodePeerMetadata(self: WorkloadIdentity): PeerMetadataHeaders 
   };
   const bytes = structType.encode(structType.fromObject(structFromJson(json))).finish();
   headers = Object.freeze({
-    id: `sidecar~${self.ip ?? '0.0.0.0'}~${self.name}.${self.namespace}~${self.namespace}.svc.cluster.local`,
+    id: `${self.proxyType ?? 'sidecar'}~${self.ip ?? '0.0.0.0'}~${self.name}.${self.namespace}~${self.namespace}.svc.cluster.local`,
     value: Buffer.from(bytes).toString('base64'),
   });
   encoded.set(self, headers);

@@ -14,6 +14,8 @@ export interface WorkloadIdentity {
   readonly cluster: string;
   /** The workload's IP, for the metadata id; optional. */
   readonly ip?: string;
+  /** The proxy's node type, first in the metadata id: `sidecar` (the default) or `router` for gateways. */
+  readonly proxyType?: 'sidecar' | 'router';
 }
 
 /** The canonical service: `service.istio.io/canonical-name`, `app.kubernetes.io/name`, `app`, or the workload name. */
