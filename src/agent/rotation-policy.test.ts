@@ -19,6 +19,12 @@ describe('rotationTime', () => {
   it('Should not renew at once when the certificate is already past its rotation point', () => {
     assert.equal(rotationTime(0, 10_000, 9_000, P, () => 0.5), 10_000);
   });
+
+  it('Should measure a backdated certificate\'s lifetime from when it arrived', () => {
+    const arrived = 60_000;
+    assert.equal(rotationTime(0, arrived + 6_000, arrived, P, () => 0.5), arrived + 3_000);
+    assert.equal(rotationTime(0, arrived + 24 * HOUR, arrived, P, () => 0.5), arrived + 12 * HOUR);
+  });
 });
 
 describe('backoffDelay', () => {

@@ -29,14 +29,18 @@ export const DEFAULT_ROTATION_POLICY: RotationPolicy = Object.freeze({
 });
 
 /**
- * When to renew a certificate valid from `notBefore` to `notAfter` (ms since the epoch):
- * `notBefore + lifetime × (rotationRatio ± jitterRatio/2)`, and not before `now + minRotationDelayMs`
- * (a CA that backdates or a skewed clock must not make the agent renew in a loop).
+ * When to renew a certificate valid from `notBefore` to `notAfter` (ms since the epoch), received
+ * at `now`: `start + lifetime × (rotationRatio ± jitterRatio/2)`, where the lifetime runs from
+ * `start`, the later of `notBefore` and `now`, to `notAfter`; and not before
+ * `now + minRotationDelayMs` (a skewed clock must not make the agent renew in a loop).
  */
 export function rotationTime(notBefore: number, notAfter: number, now: number, policy: RotationPolicy, random: Random): number {
-  const lifetime = notAfter - notBefore;
+  // Our CA backdates notBefore by a minute for clock skew; counted in, a 6s certificate would be
+  // renewed at once, on every arrival.
+  const start = Math.min(Math.max(notBefore, now), notAfter);
+  const lifetime = notAfter - start;
   const ratio = policy.rotationRatio + policy.jitterRatio * (random() - 0.5);
-  return Math.max(notBefore + lifetime * ratio, now + policy.minRotationDelayMs);
+  return Math.max(start + lifetime * ratio, now + policy.minRotationDelayMs);
 }
 
 /** The delay before retry number `failures` (1 for the first) after the CA was unavailable. */

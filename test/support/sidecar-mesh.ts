@@ -30,6 +30,8 @@ export interface WorkloadSpec {
   readonly serviceAccount?: string;
   /** Give the sidecar no bootstrap token, so it has no identity (default false). */
   readonly noIdentity?: boolean;
+  /** The service account its bootstrap token names; `serviceAccount` by default (another one claims an identity it cannot prove). */
+  readonly tokenServiceAccount?: string;
 }
 
 export interface RunningWorkload {
@@ -42,6 +44,8 @@ export interface RunningWorkload {
   readonly received: { method: string; url: string; headers: IncomingMessage['headers'] }[];
   /** The sidecar's stdout (access log with `--access-log`), one entry per line. */
   readonly stdout: string[];
+  /** The sidecar's JSON log lines (stderr) from its start, oldest first. */
+  readonly logs: Record<string, unknown>[];
 }
 
 export interface Mesh {
@@ -52,6 +56,8 @@ export interface Mesh {
   /** The control plane's monitoring port; it changes when the control plane restarts. */
   readonly monitoringPort: number;
   readonly workloads: ReadonlyMap<string, RunningWorkload>;
+  /** The control plane's JSON log lines (stderr), oldest first, across restarts. */
+  readonly controlPlaneLogs: Record<string, unknown>[];
   /** Replaces or adds config files; the control plane picks them up live. */
   apply(files: Record<string, string>): Promise<void>;
   /** Stops the control plane (SIGTERM); the sidecars stay up. */
@@ -72,10 +78,14 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse, who: Work
   });
 }
 
-/** A ServiceEntry for `host` on port `servicePort`, with the workloads as endpoints. */
-export function meshServiceEntry(name: string, servicePort: number, workloads: readonly WorkloadSpec[], protocol = 'HTTP'): string {
+/**
+ * A ServiceEntry for `host` on port `servicePort`, with the workloads as endpoints. Inline endpoints
+ * are plaintext to Pilot unless `mtls` labels them `security.istio.io/tlsMode: istio`.
+ */
+export function meshServiceEntry(name: string, servicePort: number, workloads: readonly WorkloadSpec[], protocol = 'HTTP', opts: { mtls?: boolean } = {}): string {
+  const tlsMode = opts.mtls ? ', security.istio.io/tlsMode: istio' : '';
   const eps = workloads
-    .map((w) => `  - address: ${w.ip}\n    ports: {http: ${w.port}}\n    labels: {app: ${w.app}, version: ${w.version}}\n    serviceAccount: ${w.app}`)
+    .map((w) => `  - address: ${w.ip}\n    ports: {http: ${w.port}}\n    labels: {app: ${w.app}, version: ${w.version}${tlsMode}}\n    serviceAccount: ${w.serviceAccount ?? w.app}`)
     .join('\n');
   return `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -105,6 +115,22 @@ async function startApp(spec: WorkloadSpec, received: RunningWorkload['received'
   return server;
 }
 
+/** Collects `child`'s JSON stderr lines into `into` for as long as it runs. */
+export function collectLogs(child: ChildProcess, into: Record<string, unknown>[]): void {
+  let partial = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        into.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a JSON line
+      }
+    }
+  });
+}
+
 /** Writes a bootstrap token for `serviceAccount` in namespace default, as `heddle up` does; returns its path. */
 export async function writeBootstrapToken(caDir: string, name: string, serviceAccount: string): Promise<string> {
   const dir = join(caDir, '..', 'tokens');
@@ -114,9 +140,9 @@ export async function writeBootstrapToken(caDir: string, name: string, serviceAc
   return path;
 }
 
-async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extraArgs: readonly string[], stdout: string[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
+async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extraArgs: readonly string[], stdout: string[], logs: Record<string, unknown>[]): Promise<{ child: ChildProcess; admin: number; stats: number }> {
   const serviceAccount = spec.serviceAccount ?? spec.app;
-  const identity = spec.noIdentity ? [] : ['--token-file', await writeBootstrapToken(caDir, spec.name, serviceAccount)];
+  const identity = spec.noIdentity ? [] : ['--token-file', await writeBootstrapToken(caDir, spec.name, spec.tokenServiceAccount ?? serviceAccount)];
   const child = startHeddle([
     'sidecar', '--log-format', 'json',
     '--xds-address', xds,
@@ -131,6 +157,7 @@ async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extr
     ...extraArgs,
     ...(spec.sidecarArgs ?? []),
   ]);
+  collectLogs(child, logs);
   // Always drain stdout: an unread pipe would block the sidecar once it fills.
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -154,15 +181,17 @@ async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extr
   }
 }
 
-/** Starts the control plane on `files`, then every workload's app and sidecar. */
-export async function startMesh(files: Record<string, string>, workloads: readonly WorkloadSpec[], sidecarArgs: readonly string[] = []): Promise<Mesh> {
+/** Starts the control plane on `files` (with `opts.controlPlaneArgs` added to its flags), then every workload's app and sidecar. */
+export async function startMesh(files: Record<string, string>, workloads: readonly WorkloadSpec[], sidecarArgs: readonly string[] = [], opts: { controlPlaneArgs?: readonly string[] } = {}): Promise<Mesh> {
   const stateDir = await mkdtemp(join(tmpdir(), 'heddle-mesh-'));
   const configDir = join(stateDir, 'config');
   const caDir = join(stateDir, 'ca');
   await mkdir(configDir);
   await writeConfig(configDir, files);
-  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', caDir, '--secure-port', '0', '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20']);
+  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', caDir, '--secure-port', '0', '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20', ...(opts.controlPlaneArgs ?? [])]);
+  const controlPlaneLogs: Record<string, unknown>[] = [];
   let cp = controlPlane(0);
+  collectLogs(cp, controlPlaneLogs);
   const started: RunningWorkload[] = [];
   try {
     const ready = await waitForLog(cp, (l) => typeof l.xds === 'string');
@@ -171,17 +200,19 @@ export async function startMesh(files: Record<string, string>, workloads: readon
     for (const spec of workloads) {
       const received: RunningWorkload['received'] = [];
       const stdout: string[] = [];
+      const logs: Record<string, unknown>[] = [];
       const server = await startApp(spec, received);
-      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, caDir, sidecarArgs, stdout).catch((err: unknown) => {
+      const sidecar = spec.sidecar === false ? undefined : await startSidecar(spec, xds, caDir, sidecarArgs, stdout, logs).catch((err: unknown) => {
         server.close();
         throw err;
       });
-      started.push({ spec, server, sidecar: sidecar?.child, adminPort: sidecar?.admin ?? 0, statsPort: sidecar?.stats ?? 0, received, stdout });
+      started.push({ spec, server, sidecar: sidecar?.child, adminPort: sidecar?.admin ?? 0, statsPort: sidecar?.stats ?? 0, received, stdout, logs });
     }
     return {
       configDir,
       caDir,
       xds,
+      controlPlaneLogs,
       get monitoringPort() {
         return monitoringPort;
       },
@@ -190,6 +221,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
       },
       async startControlPlane() {
         cp = controlPlane(Number(xds.slice(xds.lastIndexOf(':') + 1)));
+        collectLogs(cp, controlPlaneLogs);
         const again = await waitForLog(cp, (l) => typeof l.xds === 'string');
         monitoringPort = Number(new URL(again.monitoring as string).port);
       },
