@@ -223,6 +223,8 @@ export class ActiveStream {
           this.joinUpgraded(response, upstreamSocket);
         },
         localReply: (status, details, flags, headers) => {
+          // Telemetry names the routed cluster's service even when no upstream answered (UO, UH, URX), as Istio does.
+          this.cluster ??= config.clusters.get(weighted.name);
           this.flags.push(...flags);
           this.sendLocal(status, details, undefined, headers ? HeaderMap.fromRecord(headers) : undefined);
         },
