@@ -1,10 +1,13 @@
 // The running local mesh: starts the control plane, the workloads' apps and sidecars, and the
-// gateway in order, each once the one before is ready, and stops them in reverse.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+// gateway in order, each once the one before is ready, and stops them in reverse. In capture mode
+// the pod network comes first and goes last.
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildServiceEntries } from './generated-config.js';
 import { caDir, gatewayServiceAccount, tokenFile, type MeshPlan, type PlannedProcess } from './mesh-plan.js';
 import type { OutputPrefixer } from './output-prefixer.js';
+import { buildPodHosts } from './pod-hosts.js';
+import type { PodNetwork } from './pod-network.js';
 import { createPortPublisher, type PortPublisher } from './port-publisher.js';
 import { waitForReady } from './readiness.js';
 import { createSupervisedProcess, type SupervisedProcess, type SupervisorOptions } from './supervised-process.js';
@@ -23,6 +26,10 @@ export interface LocalMeshOptions {
   readonly stopGraceMs?: number;
   /** Overrides for every supervisor (tests inject spawn and timers). */
   readonly supervisor?: Omit<SupervisorOptions, 'onLine' | 'onCrash'>;
+  /** Capture mode: the pod network of `plan.podNetwork`, created before anything starts and removed after everything stopped. */
+  readonly podNetwork?: PodNetwork;
+  /** Capture mode: the proxy uid, which must read the bootstrap tokens once the sidecars drop to it. Default 1337. */
+  readonly proxyUid?: number;
 }
 
 /** The local mesh of one `heddle up` run. */
@@ -91,6 +98,10 @@ export function createLocalMesh(plan: MeshPlan, options: LocalMeshOptions): Loca
     for (const group of [byRole('gateway'), [...byRole('sidecar'), ...byRole('app')], byRole('control-plane')]) {
       await Promise.all(group.map((s) => s.stop(stopGraceMs)));
     }
+    if (options.podNetwork) {
+      output.note(`removing the pod network: capture rules, ${plan.workloads.length} namespaces, bridge ${options.podNetwork.plan.bridge}`);
+      await options.podNetwork.remove();
+    }
     await rm(plan.stateDir, { recursive: true, force: true });
   }
 
@@ -99,13 +110,19 @@ export function createLocalMesh(plan: MeshPlan, options: LocalMeshOptions): Loca
     const dir = caDir(plan.stateDir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await mkdir(join(plan.stateDir, 'tokens'), { recursive: true, mode: 0o700 });
+    const proxyUid = options.podNetwork ? (options.proxyUid ?? 1337) : undefined;
+    // A captured sidecar reads its token as the proxy uid: the directories let it pass, the file is its own.
+    if (proxyUid !== undefined) for (const d of [plan.stateDir, join(plan.stateDir, 'tokens')]) await chmod(d, 0o711);
     const identities = [
-      ...plan.workloads.map((w) => ({ namespace: w.workload.namespace, serviceAccount: w.workload.serviceAccount, name: w.workload.name })),
-      ...(plan.gateway ? [{ namespace: plan.gateway.gateway.namespace, serviceAccount: gatewayServiceAccount(plan.gateway.gateway), name: plan.gateway.gateway.name }] : []),
+      ...plan.workloads.map((w) => ({ namespace: w.workload.namespace, serviceAccount: w.workload.serviceAccount, name: w.workload.name, sidecar: true })),
+      ...(plan.gateway ? [{ namespace: plan.gateway.gateway.namespace, serviceAccount: gatewayServiceAccount(plan.gateway.gateway), name: plan.gateway.gateway.name, sidecar: false }] : []),
     ];
     for (const id of identities) {
       const token = await options.issueToken(dir, { namespace: id.namespace, serviceAccount: id.serviceAccount });
-      await writeFile(tokenFile(plan.stateDir, id.namespace, id.name), token, { mode: 0o600 });
+      const file = tokenFile(plan.stateDir, id.namespace, id.name);
+      await writeFile(file, token, { mode: 0o600 });
+      // The gateway stays root on the host, so its token stays root's.
+      if (proxyUid !== undefined && id.sidecar) await chown(file, proxyUid, proxyUid);
     }
   }
 
@@ -113,6 +130,13 @@ export function createLocalMesh(plan: MeshPlan, options: LocalMeshOptions): Loca
     plan,
     async start() {
       try {
+        if (options.podNetwork) {
+          const net = options.podNetwork.plan;
+          output.note(`creating the pod network: bridge ${net.bridge} (${net.bridgeIp}), ${net.pods.length} namespaces ${net.nsPrefix}*, capture rules in each`);
+          await options.podNetwork.create(new Map(plan.workloads.map((w) => [w.netns!, buildPodHosts(plan.workloads, w.workload.namespace)])));
+          // Before any app starts, as istio-init runs before a pod's containers; apps are then probed from inside their pods.
+          await options.podNetwork.installCapture();
+        }
         await mkdir(plan.generatedDir, { recursive: true });
         await writeFile(join(plan.generatedDir, 'services.yaml'), buildServiceEntries(plan.workloads));
         await writeTokens();

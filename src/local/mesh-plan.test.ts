@@ -5,6 +5,8 @@ import { buildServiceEntries } from './generated-config.js';
 import { parseMeshFile } from './mesh-file.js';
 import { createMeshPlan } from './mesh-plan.js';
 import { notSyncedReason } from './proxy-sync.js';
+import { formatPlan } from './mesh-summary.js';
+import { parsePodCidr } from './pod-network-plan.js';
 
 const MESH = `config: [networking/gateway.yaml]
 gateway: { name: istio-ingressgateway, ports: [8080, 8443] }
@@ -13,9 +15,11 @@ workloads:
   - { name: reviews-v2, serviceAccount: bookinfo-reviews, labels: { app: reviews, version: v2 }, port: 9080, command: [./reviews] }
 `;
 
-async function plan() {
+async function plan(podCidr?: string) {
   const parsed = parseMeshFile(MESH, '/srv/mesh.yaml');
   assert.ok(parsed.ok);
+  const cidr = podCidr === undefined ? undefined : parsePodCidr(podCidr);
+  if (cidr && !cidr.ok) assert.fail(cidr.reason);
   let next = 40000;
   return createMeshPlan(parsed.spec, {
     heddle: { node: '/usr/bin/node', entry: '/h/main.js', proxyEntry: '/h/proxy-main.js' },
@@ -26,6 +30,7 @@ async function plan() {
     publish: new Map([[0, 18080]]),
     freePort: async () => next++,
     logLevel: 'info',
+    ...(cidr?.ok ? { podCidr: cidr.cidr } : {}),
   });
 }
 
@@ -86,4 +91,45 @@ test('Should call proxies in sync only when all are connected, current and ackno
   assert.equal(notSyncedReason({ proxies: [proxy('3.1', 'SYNCED')] }, { minVersion: 4 }), 'p has config version 3.1, not yet 4');
   assert.equal(notSyncedReason({ proxies: [proxy('4.2', 'STALE')] }, { minVersion: 4 }), 'p has not acknowledged its CDS push');
   assert.equal(notSyncedReason({ proxies: [proxy('4.2', 'SYNCED')] }, { proxies: 1, minVersion: 4 }), undefined);
+});
+
+test('Should run each captured workload\'s app and sidecar inside its pod, the app on the service port with no HTTP_PROXY', async () => {
+  const p = await plan('10.233.0.0/24');
+  assert.equal(p.mode, 'capture');
+  const [v1] = p.workloads;
+  assert.equal(v1?.ip, '10.233.0.2');
+  assert.equal(v1?.netns, 'heddle-0ae900-reviews-v1');
+  assert.deepEqual(v1?.ports, [{ name: 'http', port: 9080, appPort: 9080 }]);
+  assert.equal(v1?.app.command, 'ip');
+  assert.deepEqual(v1?.app.args, ['netns', 'exec', 'heddle-0ae900-reviews-v1', '/usr/bin/node', 'reviews.js']);
+  assert.deepEqual({ PORT: v1?.app.env.PORT, HOST: v1?.app.env.HOST, HTTP_PROXY: v1?.app.env.HTTP_PROXY, http_proxy: v1?.app.env.http_proxy }, { PORT: '9080', HOST: '0.0.0.0', HTTP_PROXY: '', http_proxy: '' });
+  assert.deepEqual(v1?.app.readiness, { kind: 'tcp', host: '127.0.0.1', port: 9080, netns: 'heddle-0ae900-reviews-v1' });
+  assert.deepEqual(v1?.sidecar.args, [
+    'netns', 'exec', 'heddle-0ae900-reviews-v1', '/usr/bin/node', '--max-semi-space-size=2', '/h/proxy-main.js', 'sidecar', '--mode', 'capture',
+    '--name', 'reviews-v1', '--namespace', 'default', '--service-account', 'bookinfo-reviews', '--label', 'app=reviews,version=v1', '--ip', '10.233.0.2',
+    '--app-port', 'http:9080', '--xds-address', '10.233.0.1:15010', '--admin-port', '15000', '--stats-port', '15090',
+    '--token-file', '/tmp/run/tokens/default.reviews-v1.jwt', '--log-level', 'info',
+  ]);
+  assert.deepEqual(v1?.sidecar.readiness, { kind: 'http', url: 'http://10.233.0.2:15090/stats/prometheus' });
+});
+
+test('Should put the control plane and the gateway on the bridge address in capture mode', async () => {
+  const p = await plan('10.233.0.0/24');
+  assert.equal(p.xdsAddress, '10.233.0.1:15010');
+  assert.equal(p.monitoringAddress, '10.233.0.1:15014');
+  assert.deepEqual(p.controlPlane.args.slice(-4), ['--bind', '10.233.0.1', '--log-level', 'info']);
+  assert.equal(p.gateway?.ip, '10.233.0.1');
+  assert.equal(p.gateway?.process.command, '/usr/bin/node', 'the gateway runs on the host');
+  assert.deepEqual(p.gateway?.ports[0], { port: 8080, published: 18080 });
+});
+
+test('Should print the pod network, its commands and the capture rules in a capture dry run', async () => {
+  const text = formatPlan(await plan('10.233.0.0/24'));
+  assert.match(text, /^mode: capture$/m);
+  assert.match(text, /bridge heddle-0ae900 with 10\.233\.0\.1\/24/);
+  assert.match(text, /default\/reviews-v2: namespace heddle-0ae900-reviews-v2, eth0 10\.233\.0\.3\/24/);
+  assert.match(text, /^ {4}ip netns add heddle-0ae900-reviews-v1$/m);
+  assert.match(text, /^ {4}iptables -t nat -A PREROUTING -p tcp -j ISTIO_INBOUND$/m);
+  assert.match(text, /^ {2}run: ip netns exec heddle-0ae900-reviews-v1 \/usr\/bin\/node .* sidecar --mode capture/m);
+  assert.match(formatPlan(await plan()), /^mode: explicit$/m);
 });

@@ -2,11 +2,12 @@
 // decided before anything runs, so that `--dry-run` prints exactly what a real run does.
 import { join } from 'node:path';
 import type { MeshGateway, MeshSpec, MeshWorkload } from './mesh-file.js';
+import { inNamespace, planPodNetwork, type PodCidr, type PodNamespace, type PodNetworkPlan } from './pod-network-plan.js';
 
 /** How to check that a process is ready. */
 export type Readiness =
   | { readonly kind: 'http'; readonly url: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly netns?: string };
 
 /** One process of the local mesh. */
 export interface PlannedProcess {
@@ -21,7 +22,7 @@ export interface PlannedProcess {
   readonly readiness: Readiness;
 }
 
-/** A service port of a workload and the port its app listens on (127.0.0.1). */
+/** A service port of a workload and the port its app listens on (127.0.0.1; in capture mode 0.0.0.0 of its pod, on the service port). */
 export interface PlannedPort {
   readonly name: string;
   readonly port: number;
@@ -33,7 +34,10 @@ export interface PlannedWorkload {
   /** The workload's instance IP; its sidecar binds it. */
   readonly ip: string;
   readonly ports: readonly PlannedPort[];
+  /** The sidecar's admin port, on the loopback of the host (explicit mode) or of its pod (capture). */
   readonly adminPort: number;
+  /** Capture mode: the pod's network namespace, where its app and sidecar run. */
+  readonly netns?: string;
   readonly sidecar: PlannedProcess;
   readonly app: PlannedProcess;
 }
@@ -55,6 +59,10 @@ export interface PlannedGateway {
 /** Everything `heddle up` will run. */
 export interface MeshPlan {
   readonly spec: MeshSpec;
+  /** `explicit`: apps use HTTP_PROXY on loopback addresses; `capture`: each workload in a namespace of its own with iptables capture. */
+  readonly mode: 'explicit' | 'capture';
+  /** Capture mode: the bridge and the pod namespaces. */
+  readonly podNetwork?: PodNetworkPlan;
   readonly stateDir: string;
   /** The control plane's second config directory: the ServiceEntries of the local workloads. */
   readonly generatedDir: string;
@@ -89,6 +97,8 @@ export interface PlanOptions {
   readonly logLevel: string;
   /** Passed to every sidecar and gateway (`--drain-timeout`, say). */
   readonly proxyArgs?: readonly string[];
+  /** Capture mode: the pods' /24. Without it, explicit mode. */
+  readonly podCidr?: PodCidr;
 }
 
 /** Where the bootstrap token of a proxy is written: the CA accepts it as proof of the workload's identity. */
@@ -130,13 +140,24 @@ function envName(portName: string): string {
   return portName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: string, xdsAddress: string): Promise<PlannedWorkload> {
+/** Istio's admin and Prometheus ports, which every pod has to itself. */
+const POD_ADMIN_PORT = 15000;
+const POD_STATS_PORT = 15090;
+
+/** The same process, run inside `ns`. */
+function inPod(p: PlannedProcess, ns: string): PlannedProcess {
+  return { ...p, ...inNamespace(ns, p.command, p.args) };
+}
+
+async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: string, xdsAddress: string, pod?: PodNamespace): Promise<PlannedWorkload> {
   const ports: PlannedPort[] = [];
-  for (const p of workload.ports) ports.push({ ...p, appPort: await opts.freePort() });
-  const adminPort = await opts.freePort();
-  const statsPort = await opts.freePort();
-  const sidecar = heddle(opts, `${workload.name}.proxy`, 'sidecar', [
+  // In its own pod an app listens on the service port itself, as a container on its targetPort.
+  for (const p of workload.ports) ports.push({ ...p, appPort: pod ? p.port : await opts.freePort() });
+  const adminPort = pod ? POD_ADMIN_PORT : await opts.freePort();
+  const statsPort = pod ? POD_STATS_PORT : await opts.freePort();
+  const sidecarProcess = heddle(opts, `${workload.name}.proxy`, 'sidecar', [
     'sidecar',
+    ...(pod ? ['--mode', 'capture'] : []),
     '--name', workload.name,
     '--namespace', workload.namespace,
     '--service-account', workload.serviceAccount,
@@ -148,23 +169,26 @@ async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: strin
     '--stats-port', String(statsPort),
     '--token-file', tokenFile(opts.stateDir, workload.namespace, workload.name),
     ...(opts.proxyArgs ?? []),
-  ], { kind: 'http', url: `http://127.0.0.1:${adminPort}/ready` }, PROXY_NODE_FLAGS);
+  ], pod
+    // The admin port is the pod's own loopback; the Prometheus port listens on the pod IP and is never captured.
+    ? { kind: 'http', url: `http://${ip}:${statsPort}/stats/prometheus` }
+    : { kind: 'http', url: `http://127.0.0.1:${adminPort}/ready` }, PROXY_NODE_FLAGS);
   const [first] = ports;
   const proxy = `http://${ip}:15001`;
   const env: Record<string, string> = {
     ...workload.env,
     PORT: String(first!.appPort),
     ...Object.fromEntries(ports.map((p) => [`PORT_${envName(p.name)}`, String(p.appPort)])),
-    HOST: '127.0.0.1',
-    HTTP_PROXY: proxy,
-    http_proxy: proxy,
+    // Captured apps call services directly (the rules send it to the sidecar); explicit ones through the proxy.
+    // A proxy inherited from the user's shell is blanked: capture must see the app's own connections.
+    ...(pod ? { HOST: '0.0.0.0', HTTP_PROXY: '', http_proxy: '' } : { HOST: '127.0.0.1', HTTP_PROXY: proxy, http_proxy: proxy }),
     POD_NAME: workload.name,
     POD_NAMESPACE: workload.namespace,
     SERVICE_ACCOUNT: workload.serviceAccount,
     INSTANCE_IP: ip,
   };
   const [cmd, ...args] = workload.command;
-  const app: PlannedProcess = {
+  const appProcess: PlannedProcess = {
     name: workload.name,
     role: 'app',
     // `node` is this Node, so that apps run on the version heddle runs on even when PATH has none.
@@ -172,21 +196,27 @@ async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: strin
     args,
     env,
     cwd: workload.cwd,
-    readiness: { kind: 'tcp', host: '127.0.0.1', port: first!.appPort },
+    readiness: { kind: 'tcp', host: '127.0.0.1', port: first!.appPort, ...(pod ? { netns: pod.ns } : {}) },
   };
-  return { workload, ip, ports, adminPort, sidecar, app };
+  if (!pod) return { workload, ip, ports, adminPort, sidecar: sidecarProcess, app: appProcess };
+  return { workload, ip, ports, adminPort, netns: pod.ns, sidecar: inPod(sidecarProcess, pod.ns), app: inPod(appProcess, pod.ns) };
 }
 
 /**
  * Decides the processes of `spec`: the control plane on the given ports, then per workload an app
  * (listening on 127.0.0.1 at a free port, told by env PORT and HTTP_PROXY) and its sidecar bound
  * to the workload's own address, then the gateway on the subnet's first address, its ports
- * published on localhost.
+ * published on localhost. With `podCidr` (capture mode) each workload gets a pod namespace and
+ * address instead: its app listens on 0.0.0.0 at the service port with no HTTP_PROXY, its sidecar
+ * runs there in capture mode, and the control plane and the gateway listen on the bridge address.
  */
 export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Promise<MeshPlan> {
-  const xdsAddress = `127.0.0.1:${options.xdsPort}`;
+  const podNetwork = options.podCidr ? planPodNetwork(options.podCidr, spec.workloads) : undefined;
+  // In capture mode the control plane and the gateway stay on the host, reached by the pods at the bridge's address.
+  const host = podNetwork?.bridgeIp ?? '127.0.0.1';
+  const xdsAddress = `${host}:${options.xdsPort}`;
   const generatedDir = join(options.stateDir, 'generated');
-  const monitoringAddress = `127.0.0.1:${options.monitoringPort}`;
+  const monitoringAddress = `${host}:${options.monitoringPort}`;
   const controlPlane = heddle(options, 'control-plane', 'control-plane', [
     'control-plane',
     ...[...spec.config, generatedDir].flatMap((c) => ['--config', c]),
@@ -195,14 +225,17 @@ export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Prom
     // Citadel's TLS port and CA stay inside this run, so that meshes side by side do not clash.
     '--secure-port', String(await options.freePort()),
     '--ca-dir', caDir(options.stateDir),
+    ...(podNetwork ? ['--bind', podNetwork.bridgeIp] : []),
   ], { kind: 'http', url: `http://${monitoringAddress}/ready` });
   const workloads: PlannedWorkload[] = [];
-  let host = 2;
-  for (const w of spec.workloads) workloads.push(await planWorkload(options, w, `${options.subnet}.${host++}`, xdsAddress));
+  for (const [i, w] of spec.workloads.entries()) {
+    const pod = podNetwork?.pods[i];
+    workloads.push(await planWorkload(options, w, pod?.ip ?? `${options.subnet}.${i + 2}`, xdsAddress, pod));
+  }
   let gateway: PlannedGateway | undefined;
   if (spec.gateway) {
     const g = spec.gateway;
-    const ip = `${options.subnet}.1`;
+    const ip = podNetwork?.bridgeIp ?? `${options.subnet}.1`;
     const adminPort = await options.freePort();
     const statsPort = await options.freePort();
     const proxy = heddle(options, g.name, 'gateway', [
@@ -220,5 +253,16 @@ export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Prom
     ], { kind: 'http', url: `http://127.0.0.1:${adminPort}/ready` }, PROXY_NODE_FLAGS);
     gateway = { gateway: g, ip, ports: g.ports.map((port, i) => ({ port, published: options.publish?.get(port) ?? (i === 0 ? options.publish?.get(0) : undefined) ?? port })), process: proxy };
   }
-  return { spec, stateDir: options.stateDir, generatedDir, xdsAddress, monitoringAddress, controlPlane, workloads, ...(gateway ? { gateway } : {}) };
+  return {
+    spec,
+    mode: podNetwork ? 'capture' : 'explicit',
+    ...(podNetwork ? { podNetwork } : {}),
+    stateDir: options.stateDir,
+    generatedDir,
+    xdsAddress,
+    monitoringAddress,
+    controlPlane,
+    workloads,
+    ...(gateway ? { gateway } : {}),
+  };
 }

@@ -1,6 +1,10 @@
 // What a user reads about the local mesh: the plan (`--dry-run`), and the table of services and
 // URLs printed once everything is ready.
+import { buildCaptureRules } from '../interception/capture-rules.js';
+import { renderRuleCommands } from '../interception/rules-render.js';
 import type { MeshPlan, PlannedProcess } from './mesh-plan.js';
+import { POD_CAPTURE_OPTIONS } from './pod-network.js';
+import { podNetworkCommands, type PodNetworkPlan } from './pod-network-plan.js';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -21,15 +25,32 @@ function describeProcess(p: PlannedProcess): string {
   ].join('\n');
 }
 
+/** Capture mode's network: the bridge, each pod's namespace and address, the `ip` commands, and the rules every pod gets. */
+function describePodNetwork(net: PodNetworkPlan): string[] {
+  const rules = POD_CAPTURE_OPTIONS.families.flatMap((f) => renderRuleCommands(buildCaptureRules(POD_CAPTURE_OPTIONS, f)));
+  return [
+    `pod network ${net.cidr.text}: bridge ${net.bridge} with ${net.bridgeIp}/24 on the host (the control plane and the gateway listen there)`,
+    ...net.pods.map((p) => `  ${p.workload}: namespace ${p.ns}, ${p.podVeth} ${p.ip}/24 (host end ${p.hostVeth}), default route via ${net.bridgeIp}, hosts file /etc/netns/${p.ns}/hosts`),
+    '  created with:',
+    ...podNetworkCommands(net).map((args) => `    ip ${args.map(shellQuote).join(' ')}`),
+    '  capture rules in each pod namespace (ip netns exec <namespace> ...), as istio-init installs them:',
+    ...rules.map((r) => `    ${r}`),
+  ];
+}
+
 /** The processes `heddle up` would start, in order, with their commands, environment, addresses and ports. */
 export function formatPlan(plan: MeshPlan): string {
   const parts = [
+    `mode: ${plan.mode}`,
+    ...(plan.podNetwork ? describePodNetwork(plan.podNetwork) : []),
     `state directory: ${plan.stateDir} (generated config in ${plan.generatedDir})`,
     `control plane: xDS ${plan.xdsAddress}, monitoring http://${plan.monitoringAddress}`,
     describeProcess(plan.controlPlane),
   ];
   for (const w of plan.workloads) {
-    parts.push(`${w.workload.namespace}/${w.workload.name}: address ${w.ip}, ports ${w.ports.map((p) => `${p.name}:${p.port} (app on 127.0.0.1:${p.appPort})`).join(', ')}, admin 127.0.0.1:${w.adminPort}`);
+    const where = w.netns ? `0.0.0.0:` : '127.0.0.1:';
+    const pod = w.netns ? ` in namespace ${w.netns}` : '';
+    parts.push(`${w.workload.namespace}/${w.workload.name}: address ${w.ip}${pod}, ports ${w.ports.map((p) => `${p.name}:${p.port} (app on ${where}${p.appPort})`).join(', ')}, admin 127.0.0.1:${w.adminPort}`);
     parts.push(describeProcess(w.app), describeProcess(w.sidecar));
   }
   if (plan.gateway) {
@@ -46,7 +67,7 @@ export function formatReadyTable(plan: MeshPlan): string {
   for (const w of plan.workloads) {
     const { labels, namespace, name } = w.workload;
     for (const p of w.ports) {
-      rows.push([`${labels.app}.${namespace}:${p.port}`, labels.version ?? '-', name, `${w.ip}:${p.port}`, `127.0.0.1:${p.appPort}`]);
+      rows.push([`${labels.app}.${namespace}:${p.port}`, labels.version ?? '-', name, `${w.ip}:${p.port}`, w.netns ? `0.0.0.0:${p.appPort} in ${w.netns}` : `127.0.0.1:${p.appPort}`]);
     }
   }
   const lines = [table(rows)];
@@ -54,5 +75,7 @@ export function formatReadyTable(plan: MeshPlan): string {
     for (const p of plan.gateway.ports) lines.push(`gateway ${plan.gateway.gateway.name}: http://localhost:${p.published}/ (port ${p.port} of ${plan.gateway.ip})`);
   }
   lines.push(`control plane: http://${plan.monitoringAddress}/debug/configz; heddle apply -f FILE --control-plane ${plan.monitoringAddress}`);
+  const net = plan.podNetwork;
+  if (net) lines.push(`pod network ${net.cidr.text} on bridge ${net.bridge}; step into a pod with: ip netns exec ${net.pods[0]?.ns ?? `${net.nsPrefix}<workload>`} curl http://127.0.0.1:15090/stats/prometheus`);
   return `${lines.join('\n')}\n`;
 }

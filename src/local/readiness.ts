@@ -1,5 +1,6 @@
 // Waits for a process of the local mesh to be ready: an HTTP endpoint that answers 200, or a port that accepts.
 import { connect } from 'node:net';
+import { runCommand } from '../interception/command-runner.js';
 import type { Readiness } from './mesh-plan.js';
 
 export interface WaitOptions {
@@ -23,6 +24,12 @@ export async function probe(readiness: Readiness): Promise<boolean> {
     } catch {
       return false;
     }
+  }
+  if (readiness.netns !== undefined) {
+    // Node cannot enter a namespace; bash's /dev/tcp connects from inside it, past the capture rules (lo is never captured).
+    // No start-up scripts: bash runs ~/.bashrc when its stdin is a socket (as ours is), and BASH_ENV's script always.
+    const r = await runCommand('ip', ['netns', 'exec', readiness.netns, 'env', '-i', 'bash', '--norc', '--noprofile', '-c', `exec 3<>/dev/tcp/${readiness.host}/${readiness.port}`]);
+    return r.code === 0;
   }
   return new Promise((resolve) => {
     const socket = connect({ host: readiness.host, port: readiness.port });
@@ -51,7 +58,8 @@ export async function waitForReady(readiness: Readiness, opts: WaitOptions): Pro
   }
 }
 
-/** `http://127.0.0.1:15000/ready` or `127.0.0.1:9080`. */
+/** `http://127.0.0.1:15000/ready`, `127.0.0.1:9080`, or `127.0.0.1:9080 in heddle-0ae900-details-v1`. */
 export function describe(readiness: Readiness): string {
-  return readiness.kind === 'http' ? readiness.url : `${readiness.host}:${readiness.port}`;
+  if (readiness.kind === 'http') return readiness.url;
+  return `${readiness.host}:${readiness.port}${readiness.netns === undefined ? '' : ` in ${readiness.netns}`}`;
 }

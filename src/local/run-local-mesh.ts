@@ -10,6 +10,8 @@ import { formatMeshIssue, parseMeshFile } from './mesh-file.js';
 import { createMeshPlan, type HeddleCommand, type MeshPlan } from './mesh-plan.js';
 import { formatPlan, formatReadyTable } from './mesh-summary.js';
 import { createOutputPrefixer } from './output-prefixer.js';
+import { captureUnavailableReason, createPodNetwork, PodNetworkError } from './pod-network.js';
+import { parsePodCidr } from './pod-network-plan.js';
 
 /** Thrown for a mesh file that does not parse; the message lists every problem, one per line. */
 export class MeshFileError extends Error {
@@ -22,15 +24,16 @@ export class MeshFileError extends Error {
 
 /** Every address the mesh binds must be free: a leftover process there would answer in its place. */
 async function assertAddressesFree(plan: MeshPlan): Promise<void> {
-  const wanted: [string, number, string][] = [
+  // In capture mode the mesh's own addresses appear with the bridge and the namespaces; only the published ports are the host's.
+  const wanted: [string, number, string][] = plan.podNetwork ? [] : [
     ['127.0.0.1', Number(plan.xdsAddress.split(':')[1]), 'the control plane\'s xDS port (--xds-port)'],
     ['127.0.0.1', Number(plan.monitoringAddress.split(':')[1]), 'the control plane\'s monitoring port (--monitoring-port)'],
   ];
-  for (const w of plan.workloads) {
+  for (const w of plan.podNetwork ? [] : plan.workloads) {
     for (const port of [15001, 15006, ...w.ports.map((p) => p.port)]) wanted.push([w.ip, port, `${w.workload.name}'s sidecar (another heddle up? try --subnet)`]);
   }
   for (const p of plan.gateway?.ports ?? []) {
-    wanted.push([plan.gateway!.ip, p.port, `the gateway (another heddle up? try --subnet)`]);
+    if (!plan.podNetwork) wanted.push([plan.gateway!.ip, p.port, `the gateway (another heddle up? try --subnet)`]);
     wanted.push(['127.0.0.1', p.published, 'the published gateway port (--gateway-port)']);
   }
   const busy: string[] = [];
@@ -49,8 +52,12 @@ export interface RunOptions {
   /** Published localhost port by gateway port. */
   readonly publish: ReadonlyMap<number, number>;
   readonly logLevel: string;
-  /** Traffic interception: only `explicit` (HTTP_PROXY) today; `capture` is the iptables seam. */
-  readonly mode: 'explicit';
+  /** Traffic interception: `explicit` (apps use HTTP_PROXY), or `capture` (a network namespace and iptables capture per workload; root only). */
+  readonly mode: 'explicit' | 'capture';
+  /** Capture mode: the pods' /24 (`--pod-cidr`). */
+  readonly podCidr?: string;
+  /** The effective uid; injected for tests. */
+  readonly uid?: () => number;
   /** Printed after the table once everything is ready (`heddle demo` names its URL and tasks). */
   readonly banner?: (plan: MeshPlan) => string;
   readonly write?: (text: string) => void;
@@ -61,6 +68,11 @@ export async function runLocalMesh(options: RunOptions): Promise<void> {
   const write = options.write ?? ((t: string) => void process.stdout.write(t));
   const parsed = parseMeshFile(await readFile(options.file, 'utf8'), options.file);
   if (!parsed.ok) throw new MeshFileError(parsed.issues.map(formatMeshIssue).join('\n'));
+  const capture = options.mode === 'capture';
+  const podCidr = capture ? parsePodCidr(options.podCidr ?? '') : undefined;
+  if (podCidr && !podCidr.ok) throw new Error(podCidr.reason);
+  const refusal = capture && !options.dryRun ? captureUnavailableReason((options.uid ?? (() => process.geteuid?.() ?? 0))()) : undefined;
+  if (refusal) throw new PodNetworkError('NOT_ROOT', refusal);
   const stateDir = await mkdtemp(join(tmpdir(), 'heddle-up-'));
   const taken = new Set<number>([options.xdsPort, options.monitoringPort]);
   // The kernel may hand out a port it just gave, since each is released at once; never give one twice.
@@ -83,6 +95,7 @@ export async function runLocalMesh(options: RunOptions): Promise<void> {
     publish: options.publish,
     freePort: uniqueFreePort,
     logLevel: options.logLevel,
+    ...(podCidr?.ok ? { podCidr: podCidr.cidr } : {}),
   }).catch(async (err: unknown) => {
     await rm(stateDir, { recursive: true, force: true });
     throw err;
@@ -98,7 +111,8 @@ export async function runLocalMesh(options: RunOptions): Promise<void> {
   });
   const names = [plan.controlPlane, ...plan.workloads.flatMap((w) => [w.app, w.sidecar]), ...(plan.gateway ? [plan.gateway.process] : [])].map((p) => p.name);
   const output = createOutputPrefixer(write, { colour: process.stdout.isTTY === true, width: Math.max(9, ...names.map((n) => n.length)) });
-  const mesh = createLocalMesh(plan, { output, issueToken: issueBootstrapToken });
+  const podNetwork = plan.podNetwork ? createPodNetwork(plan.podNetwork, { note: (t) => output.note(t) }) : undefined;
+  const mesh = createLocalMesh(plan, { output, issueToken: issueBootstrapToken, ...(podNetwork ? { podNetwork } : {}) });
   // If `heddle up` itself dies (an uncaught bug), take the children with it rather than orphan them.
   const killAll = () => {
     for (const pid of mesh.pids()) {
@@ -124,7 +138,7 @@ export async function runLocalMesh(options: RunOptions): Promise<void> {
       if (options.banner) write(`\n${options.banner(plan)}\n`);
       await interrupted;
     }
-    output.note('stopping: gateway, then workloads (draining), then the control plane');
+    output.note(`stopping: gateway, then workloads (draining), then the control plane${podNetwork ? ', then the pod network' : ''}`);
     await mesh.stop();
     output.note('stopped');
   } catch (err) {

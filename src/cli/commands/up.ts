@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { HeddleCommand } from '../../local/mesh-plan.js';
+import { DEFAULT_POD_CIDR, parsePodCidr } from '../../local/pod-network-plan.js';
 import { runLocalMesh, type RunOptions } from '../../local/run-local-mesh.js';
 import { parsePort } from '../options.js';
 
@@ -13,6 +14,8 @@ export interface UpFlags {
   monitoringPort: number;
   gatewayPort: string[];
   mode: string;
+  capture: boolean;
+  podCidr: string;
 }
 
 /** `18080` (the gateway's first port published on 18080, key 0) or `8080:18080`. */
@@ -46,13 +49,18 @@ export function addUpOptions(cmd: Command): Command {
     .option('--gateway-port <port>', 'publish the gateway\'s first port on this localhost port instead (or GATEWAY_PORT:PORT; repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--xds-port <port>', 'the control plane\'s xDS port', parsePort('--xds-port'), 15010)
     .option('--monitoring-port <port>', 'the control plane\'s monitoring port (heddle apply talks to it)', parsePort('--monitoring-port'), 15014)
-    .option('--subnet <a.b.c>', 'loopback addresses for the workloads: the gateway gets .1, workloads .2, .3, …', '127.10.0')
-    .option('--mode <mode>', 'traffic interception: explicit (apps use HTTP_PROXY); capture (iptables) is not available here yet', 'explicit');
+    .option('--subnet <a.b.c>', 'explicit mode: loopback addresses for the workloads: the gateway gets .1, workloads .2, .3, …', '127.10.0')
+    .option('--mode <mode>', 'traffic interception: explicit (apps use HTTP_PROXY) or capture (root: a network namespace and iptables capture per workload)', 'explicit')
+    .option('--capture', 'the same as --mode capture', false)
+    .option('--pod-cidr <a.b.c.0/24>', 'capture mode: the pods\' network; the host\'s bridge gets .1, workloads .2, .3, …', DEFAULT_POD_CIDR);
 }
 
 /** Turns the shared flags into run options for `file`. */
 export function upRunOptions(file: string, flags: UpFlags, logLevel: string): RunOptions {
-  if (flags.mode !== 'explicit') throw new Error(`--mode ${flags.mode} is not available in heddle up yet; use --mode explicit`);
+  const mode = flags.capture ? 'capture' : flags.mode;
+  if (mode !== 'explicit' && mode !== 'capture') throw new Error(`--mode must be explicit or capture, got "${flags.mode}"`);
+  const podCidr = parsePodCidr(flags.podCidr);
+  if (!podCidr.ok) throw new Error(podCidr.reason);
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(flags.subnet)) throw new Error(`--subnet must be three octets of 127.0.0.0/8, such as 127.10.0; got "${flags.subnet}"`);
   return {
     file,
@@ -63,7 +71,8 @@ export function upRunOptions(file: string, flags: UpFlags, logLevel: string): Ru
     monitoringPort: flags.monitoringPort,
     publish: parsePublish(flags.gatewayPort),
     logLevel,
-    mode: 'explicit',
+    mode,
+    ...(mode === 'capture' ? { podCidr: podCidr.cidr.text } : {}),
   };
 }
 
