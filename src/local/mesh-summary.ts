@@ -67,7 +67,8 @@ export function formatReadyTable(plan: MeshPlan): string {
   for (const w of plan.workloads) {
     const { labels, namespace, name } = w.workload;
     for (const p of w.ports) {
-      rows.push([`${labels.app}.${namespace}:${p.port}`, labels.version ?? '-', name, `${w.ip}:${p.port}`, w.netns ? `0.0.0.0:${p.appPort} in ${w.netns}` : `127.0.0.1:${p.appPort}`]);
+      // The sidecar's inbound side binds the workload address on the app's port (capture: the pod's port).
+      rows.push([`${labels.app}.${namespace}:${p.port}`, labels.version ?? '-', name, `${w.ip}:${p.appPort}`, w.netns ? `0.0.0.0:${p.appPort} in ${w.netns}` : `127.0.0.1:${p.appPort}`]);
     }
   }
   const lines = [table(rows)];

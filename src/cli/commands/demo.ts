@@ -19,6 +19,11 @@ const TASKS: readonly (readonly [string, string])[] = [
   ['traffic shifting: 50% to v3', 'virtual-service-reviews-50-v3.yaml'],
   ['traffic shifting: all to v3', 'virtual-service-reviews-v3.yaml'],
   ['request timeouts: 0.5 s on reviews, 2 s delay on ratings', 'virtual-service-reviews-timeout.yaml'],
+  ['retries: 3 attempts on ratings v1', 'virtual-service-ratings-retries.yaml'],
+  ['circuit breaking: 1 connection, 1 pending request to ratings', 'destination-rule-circuit-breaking.yaml'],
+  ['mirroring: v1 serves, v2 gets a copy', 'virtual-service-reviews-mirror-v2.yaml'],
+  ['mutual TLS: STRICT for the namespace', 'peer-authentication-strict.yaml'],
+  ['authorization: allow-nothing, then GET along the call graph', 'authorization-policy-http.yaml'],
 ];
 
 function banner(plan: MeshPlan, monitoring: string): string {
