@@ -4,6 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCitadel, type CertificateAuthorityConfig, type Citadel } from '../citadel/index.js';
 import { createFileSource, createGalley, type Galley } from '../galley/index.js';
 import { logger } from '../log/index.js';
+import type { MeshConfig } from '../pilot/model/mesh-config.js';
 import { appliedConfigActions } from './applied-config-api.js';
 import { instrumentGalley } from './galley-metrics.js';
 import { startMonitoring, type MonitoringServer } from './monitoring.js';
@@ -28,6 +29,8 @@ export interface ControlPlaneConfig {
   readonly pushDebounceMs?: number;
   /** Longest a change waits for its push, in ms (Istio: 10 000). */
   readonly pushDebounceMaxMs?: number;
+  /** Mesh-wide settings (`--mesh-config`); Istio's defaults when absent. */
+  readonly meshConfig?: MeshConfig;
   /** Citadel's CA settings; no CA is started when absent. */
   readonly citadel?: CertificateAuthorityConfig & {
     /** Port for xDS and the CA over TLS (Istio's 15012); 0 picks a free one. */
@@ -76,6 +79,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
       port: config.xdsPort,
       debounceMs: config.pushDebounceMs ?? 100,
       maxDebounceMs: config.pushDebounceMaxMs ?? 10_000,
+      ...(config.meshConfig ? { meshConfig: config.meshConfig } : {}),
       ...(citadel && config.citadel
         ? { extraServices: [citadel.service], secure: { port: config.citadel.securePort, credentials: citadel.serverCredentials } }
         : {}),

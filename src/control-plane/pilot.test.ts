@@ -106,3 +106,36 @@ test('Should serve xDS over Galley, show proxies on the debug API, and push each
     galley.stop();
   }
 });
+
+test('Should start a full push when a fetched JWKS changes, and stop listening once stopped', async () => {
+  const log = pino({ level: 'silent' });
+  const galley = createGalley({ source: memorySource, log });
+  await galley.start({ watch: false });
+  const registry = new Registry();
+  const listeners = new Set<() => void>();
+  const jwks = { onChange: (l: () => void) => (listeners.add(l), () => listeners.delete(l)) };
+  const pilot = await startPilot(galley, { host: '127.0.0.1', port: 0, debounceMs: 5, maxDebounceMs: 1000, jwks }, registry, log);
+  const Ads = loadAds().envoy.service.discovery.v3.AggregatedDiscoveryService;
+  const client = new Ads(`127.0.0.1:${pilot.port}`, grpc.credentials.createInsecure());
+  const call = client.StreamAggregatedResources();
+  call.on('error', () => undefined);
+  const responses: DiscoveryResponse__Output[] = [];
+  call.on('data', (r: DiscoveryResponse__Output) => {
+    responses.push(r);
+    call.write({ type_url: LISTENER_TYPE, resource_names: [TARGET], response_nonce: r.nonce, version_info: r.version_info });
+  });
+  try {
+    call.write({ node: { id: 'client-jwks', metadata: structFromJson({ GENERATOR: 'grpc', NAMESPACE: 'default' }) }, type_url: LISTENER_TYPE, resource_names: [TARGET] });
+    await eventually(async () => (responses.length >= 1 ? true : undefined));
+    assert.equal(listeners.size, 1, 'Pilot subscribed to the key sets');
+    for (const l of listeners) l();
+    // The generated listeners are unchanged here, so nothing is resent; the e2e JWT test sees a changed key set arrive.
+    await eventually(async () => (/pilot_push_triggers\{type="jwks"\} 1/.test(await registry.metrics()) ? true : undefined));
+  } finally {
+    call.cancel();
+    client.close();
+    await pilot.stop();
+    galley.stop();
+  }
+  assert.equal(listeners.size, 0, 'Pilot unsubscribed on stop');
+});

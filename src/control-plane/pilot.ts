@@ -1,9 +1,12 @@
 // Pilot in the control plane process: the ADS server over Pilot's parts, pushed on every config
-// snapshot and every registry change.
+// snapshot, every registry change and every change of a fetched JWKS.
 import type * as grpc from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
 import type { Galley } from '../galley/index.js';
 import type { Logger } from '../log/index.js';
+import type { MeshConfig } from '../pilot/model/mesh-config.js';
+import { JWKS_RESOLVER } from '../pilot/security/authz/authz-filters.js';
+import type { JwksResolver } from '../pilot/security/authz/jwks-resolver.js';
 import { createAdsServer, type AdsServer, type AdsServerOptions } from '../pilot/server/index.js';
 import { createPilotParts } from './pilot-parts.js';
 
@@ -20,6 +23,10 @@ export interface PilotConfig {
   readonly extraServices?: AdsServerOptions['extraServices'];
   /** A second, TLS port (Istio's 15012; 0 picks a free one) serving the same services. */
   readonly secure?: { readonly port: number; readonly credentials: grpc.ServerCredentials };
+  /** Mesh-wide settings (`--mesh-config`); Istio's defaults when absent. */
+  readonly meshConfig?: MeshConfig;
+  /** The key sets of RequestAuthentications' jwksUri; a change to one pushes to every proxy. The control plane's shared resolver by default. */
+  readonly jwks?: Pick<JwksResolver, 'onChange'>;
 }
 
 /** The running Pilot. */
@@ -34,7 +41,7 @@ export interface Pilot {
 
 /** Starts the ADS server and subscribes it to Galley and the registries; resolves once it listens. */
 export async function startPilot(galley: Galley, config: PilotConfig, metrics: Registry, log: Logger): Promise<Pilot> {
-  const parts = createPilotParts(galley.snapshot());
+  const parts = createPilotParts(galley.snapshot(), config.meshConfig);
   let pushes = 0;
   const server = createAdsServer({
     generators: parts.generators,
@@ -57,7 +64,10 @@ export async function startPilot(galley: Galley, config: PilotConfig, metrics: R
     parts.updateConfig(snapshot);
     server.push({ full: true, reason: 'config' });
   });
+  // Pilot inlines fetched key sets into jwt_authn, so a new or rotated key set must reach the proxies.
+  const unsubscribeJwks = (config.jwks ?? JWKS_RESOLVER).onChange(() => server.push({ full: true, reason: 'jwks' }));
   const stopAll = async (): Promise<void> => {
+    unsubscribeJwks();
     unsubscribeGalley();
     unsubscribeRegistry();
     await server.close();

@@ -1,8 +1,10 @@
-// `heddle control-plane --config DIR`: runs the control plane until interrupted.
+// `heddle control-plane --config DIR [--mesh-config FILE]`: runs the control plane until interrupted.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startControlPlane } from '../../control-plane/control-plane.js';
+import { readMeshConfigFile } from '../../control-plane/mesh-config-file.js';
 import { logger } from '../../log/index.js';
+import { DEFAULT_MESH_CONFIG } from '../../pilot/model/mesh-config.js';
 import { collect, parsePort } from '../options.js';
 import { defaultCaDir, parseDurationFlag } from './ca.js';
 
@@ -15,7 +17,8 @@ interface ControlPlaneOptions {
   pushDebounce: number;
   caDir: string;
   pluginCaDir?: string;
-  trustDomain: string;
+  trustDomain?: string;
+  meshConfig?: string;
   certTtl: number;
   maxCertTtl: number;
   securePort: number;
@@ -49,13 +52,18 @@ export function registerControlPlane(program: Command): void {
     .option('--secure-port <port>', 'xDS and CA over TLS (the CA signs the serving certificate); 0 picks a free one', parsePort('--secure-port'), 15012)
     .option('--ca-dir <dir>', 'CA directory: the self-signed root (created on first start), token-key.pem, optional trust-bundle.pem', defaultCaDir())
     .option('--plugin-ca-dir <dir>', 'sign with your own CA in Istio\'s cacerts layout (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem)')
-    .option('--trust-domain <domain>', 'trust domain of workload SPIFFE IDs', 'cluster.local')
+    .option('--trust-domain <domain>', 'trust domain of workload SPIFFE IDs (default: the mesh config\'s, else cluster.local)')
+    .option('--mesh-config <file>', 'Istio MeshConfig YAML: rootNamespace, trustDomain, enableAutoMtls, connectTimeout, outboundTrafficPolicy, extensionProviders (envoyExtAuthzHttp)')
     .option('--cert-ttl <duration>', 'workload certificate lifetime when the CSR asks for none', parseDurationFlag('--cert-ttl'), 24 * 3600)
     .option('--max-cert-ttl <duration>', 'longest workload certificate lifetime; longer requests are shortened', parseDurationFlag('--max-cert-ttl'), 90 * 24 * 3600)
     .option('--trust-root <file>', 'extra root certificate(s) to trust, PEM (repeatable), e.g. while rotating roots', collect, [])
     .action(async (opts: ControlPlaneOptions) => {
       if (opts.config.length === 0) throw new Error('control-plane needs --config: a file or directory of Istio YAML');
       const log = logger('control-plane');
+      const fromFile = opts.meshConfig ? readMeshConfigFile(opts.meshConfig) : undefined;
+      // Citadel signs for the trust domain Pilot's policies name, so both take the same one.
+      const trustDomain = opts.trustDomain ?? fromFile?.trustDomain ?? 'cluster.local';
+      const meshConfig = { ...(fromFile ?? DEFAULT_MESH_CONFIG), trustDomain };
       const cp = await startControlPlane(
         {
           configPaths: opts.config,
@@ -64,9 +72,10 @@ export function registerControlPlane(program: Command): void {
           debounceMs: opts.debounce,
           xdsPort: opts.xdsPort,
           pushDebounceMs: opts.pushDebounce,
+          meshConfig,
           citadel: {
             caDir: opts.caDir,
-            trustDomain: opts.trustDomain,
+            trustDomain,
             defaultTtlSeconds: opts.certTtl,
             maxTtlSeconds: opts.maxCertTtl,
             securePort: opts.securePort,

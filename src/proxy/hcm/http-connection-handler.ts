@@ -21,14 +21,22 @@ export function createHttpConnectionHandler(config: StreamConfig): ConnectionHan
     ...(config.hcm.requestHeadersTimeoutMs > 0 ? { headersTimeoutMs: config.hcm.requestHeadersTimeoutMs } : {}),
   };
   const http2Options = { onExchange, maxHeaderListSize: config.hcm.maxRequestHeadersKb * 1024 };
+  // Connections still served by this config; once it is replaced they drain, so that the next
+  // request arrives on a new connection and meets the new filters (an updated RBAC policy, say).
+  const live = new Set<{ close(): void }>();
+  let retired = false;
 
   function serve(socket: Duplex, context: ConnectionContext, protocol: 'http1' | 'http2', initialData?: Buffer): void {
+    let connection: { close(): void };
     if (protocol === 'http2') {
       if (initialData) socket.unshift(initialData);
-      createHttp2ServerSession(socket, context.connection, http2Options);
+      connection = createHttp2ServerSession(socket, context.connection, http2Options);
     } else {
-      createHttp1ServerConnection(socket, context.connection, initialData ? { ...http1Options, initialData } : http1Options);
+      connection = createHttp1ServerConnection(socket, context.connection, initialData ? { ...http1Options, initialData } : http1Options);
     }
+    if (retired) return connection.close();
+    live.add(connection);
+    socket.once('close', () => live.delete(connection));
   }
 
   const networkRbac = config.hcm.networkRbac?.length ? createNetworkRbacCheck(config.hcm.networkRbac) : undefined;
@@ -44,6 +52,11 @@ export function createHttpConnectionHandler(config: StreamConfig): ConnectionHan
       if (codec === 'http2' || sniffed.includes('h2c') || sniffed.includes('h2')) return serve(socket, context, 'http2');
       if (codec === 'http1' || sniffed.includes('http/1.1') || sniffed.includes('http/1.0')) return serve(socket, context, 'http1');
       sniffCodec(socket, (protocol, data) => serve(socket, context, protocol, data));
+    },
+    retire() {
+      retired = true;
+      for (const connection of live) connection.close();
+      live.clear();
     },
   };
 }

@@ -87,7 +87,8 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
 
   close(): void {
     this.draining = true;
-    if (this.exchange === undefined && this.state === State.Head) this.endSocket();
+    // A head still arriving is a request in flight: it is answered (with connection: close) first.
+    if (this.exchange === undefined && this.state === State.Head && this.pending === undefined) this.endSocket();
   }
 
   destroy(err?: Error): void {
