@@ -24,6 +24,27 @@ describe('Agent', () => {
     assert.deepEqual(timers.pending(), []);
   });
 
+  it('Should finish its first attempt only once the certificate is served', async () => {
+    const timers = createManualTimers(Date.UTC(2030, 0, 1));
+    const ca = await createFakeCa(timers.now);
+    const { log } = createCapturingLogger();
+    const agent = createAgent({ identity: IDENTITY, ca, log, timers });
+    agent.start();
+    assert.equal(agent.secrets.get('default'), undefined, 'nothing before the CA answers');
+    await agent.firstAttempt();
+    assert.equal(agent.secrets.get('default')?.kind, 'certificate');
+    agent.close();
+  });
+
+  it('Should finish its first attempt at once when it has no identity', async () => {
+    const { log } = createCapturingLogger();
+    const agent = createAgent({ identity: IDENTITY, log });
+    agent.start();
+    await agent.firstAttempt();
+    assert.equal(agent.secrets.get('default'), undefined);
+    agent.close();
+  });
+
   it('Should warn that mTLS is unavailable when it has no CA', () => {
     const { log, lines } = createCapturingLogger();
     const agent = createAgent({ identity: IDENTITY, log });

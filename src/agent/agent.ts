@@ -33,6 +33,11 @@ export interface Agent {
   readonly secrets: SecretProvider;
   /** Starts requesting the workload's certificate. */
   start(): void;
+  /**
+   * Resolves once the first certificate request after `start()` has been answered, whether with a
+   * certificate or a refusal (later retries are not waited for); at once without an identity.
+   */
+  firstAttempt(): Promise<void>;
   /** The certificate's state for admin; undefined when the workload has no identity. */
   status(): IdentityStatus | undefined;
   /** Stops rotation and file polling, and closes the CA client. */
@@ -64,6 +69,7 @@ export function createAgent(options: AgentOptions): Agent {
       }
       identity.start();
     },
+    firstAttempt: () => identity?.settled() ?? Promise.resolve(),
     status: () => identity?.status(),
     close() {
       identity?.stop();

@@ -90,6 +90,23 @@ function parseCertTtl(value: string): number {
   return ms;
 }
 
+/** How long a starting sidecar waits for the CA's first answer before serving without a certificate. */
+const FIRST_CERTIFICATE_WAIT_MS = 10_000;
+
+/** Resolves when `promise` settles or after `ms`, calling `onTimeout` in the second case. */
+function waitAtMost(promise: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /**
  * The agent: with a token file, a CA client (TLS when --ca-root-cert is given) and the workload's
  * identity; without one, only file secrets (a gateway's credentials) and a warning.
@@ -169,6 +186,10 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         ...(agent ? { secrets: agent.secrets } : {}),
       };
       agent?.start();
+      // Envoy keeps listeners that need the workload certificate warming until it arrives. Waiting
+      // (bounded) for the CA's first answer does the same here: otherwise the sidecar would report
+      // ready and close mTLS connections until the certificate came.
+      if (agent) await waitAtMost(agent.firstAttempt(), FIRST_CERTIFICATE_WAIT_MS, () => log.warn({ waitedMs: FIRST_CERTIFICATE_WAIT_MS }, 'no answer from the CA yet; starting without the workload certificate'));
       if (flags.concurrency > 1) {
         if (cluster.isWorker) {
           runSidecarWorker(options, log);
