@@ -15,9 +15,12 @@ export interface WrkResult {
   readonly requests: number;
 }
 
-/** Writes the Lua script that makes wrk send `GET http://HOST:PORT/` with `Host: HOST:PORT`. */
+/**
+ * Writes the Lua script that makes wrk send `GET http://HOST:PORT/` with `Host: HOST:PORT`, and
+ * returns its path (one file per authority and process; the caller removes it).
+ */
 export function writeAbsoluteFormScript(authority: string): string {
-  const path = join(tmpdir(), `heddle-bench-wrk-${process.pid}.lua`);
+  const path = join(tmpdir(), `heddle-bench-wrk-${process.pid}-${authority.replace(/[^a-z0-9.-]/gi, '_')}.lua`);
   writeFileSync(path, `wrk.method = "GET"\nwrk.path = "http://${authority}/"\nwrk.headers["Host"] = "${authority}"\n`);
   return path;
 }

@@ -1,7 +1,8 @@
 // The nginx pair of the proxy benchmarks, the baseline Heddle's pair is held against: a client-side
 // nginx on 127.0.77.4 and a server-side nginx on 127.0.77.5, one worker each, with upstream
-// keep-alive. Ports: 8080 HTTP/1.1, 8081 h2c (grpc_pass, HTTP/2 on every hop), 8082 TCP (stream).
-import type { ChildProcess } from 'node:child_process';
+// keep-alive. Ports: 8080 HTTP/1.1, 8081 h2c (grpc_pass, HTTP/2 on every hop), 8082 TCP (stream),
+// 8083 HTTP/1.1 with mutual TLS 1.3 between the two nginx (an openssl-made self-signed P-256 cert).
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ const CLIENT_IP = '127.0.77.4';
 const SERVER_IP = '127.0.77.5';
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 /** The pair's ports on each nginx: HTTP/1.1, h2c and TCP. */
-export const NGINX_PORTS = { http1: 8080, h2c: 8081, tcp: 8082 } as const;
+export const NGINX_PORTS = { http1: 8080, h2c: 8081, tcp: 8082, http1Tls: 8083 } as const;
+/** The name in the TLS hop's certificate, which the client nginx verifies. */
+const TLS_NAME = 'nginx-server';
 
 export interface NginxPair {
   /** The client-side nginx's address (the entry of the pair). */
@@ -31,8 +34,57 @@ interface Next {
   readonly tcp: number;
 }
 
-/** One nginx's configuration: listens on `ip`, forwards to `next`. */
-export function nginxConfig(dir: string, ip: string, next: Next): string {
+/** The TLS hop: which side of it this nginx is, and the certificate both sides use and trust. */
+export interface TlsHop {
+  readonly side: 'client' | 'server';
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/**
+ * The TLS port's server block. The server side terminates TLS 1.3, requires a client certificate
+ * and forwards plaintext to the app; the client side takes plaintext and originates TLS 1.3 with
+ * its certificate, verifying the server's, over kept-alive upstream connections.
+ */
+function tlsServer(ip: string, next: Next, tls: TlsHop): string {
+  if (tls.side === 'server') {
+    return `  server {
+    listen ${ip}:${NGINX_PORTS.http1Tls} ssl;
+    ssl_protocols TLSv1.3;
+    ssl_certificate ${tls.certFile};
+    ssl_certificate_key ${tls.keyFile};
+    ssl_client_certificate ${tls.certFile};
+    ssl_verify_client on;
+    location / {
+      proxy_pass http://next_http1;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+    }
+  }`;
+  }
+  return `  upstream next_http1_tls { server ${next.host}:${NGINX_PORTS.http1Tls}; keepalive 64; keepalive_requests 1000000; }
+  server {
+    listen ${ip}:${NGINX_PORTS.http1Tls};
+    location / {
+      proxy_pass https://next_http1_tls;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_ssl_protocols TLSv1.3;
+      proxy_ssl_certificate ${tls.certFile};
+      proxy_ssl_certificate_key ${tls.keyFile};
+      proxy_ssl_trusted_certificate ${tls.certFile};
+      proxy_ssl_verify on;
+      proxy_ssl_name ${TLS_NAME};
+      proxy_ssl_server_name on;
+      proxy_ssl_session_reuse on;
+    }
+  }`;
+}
+
+/** One nginx's configuration: listens on `ip`, forwards to `next`; with `tls`, also the TLS port. */
+export function nginxConfig(dir: string, ip: string, next: Next, tls?: TlsHop): string {
   return `load_module ${STREAM_MODULE};
 worker_processes 1;
 daemon off;
@@ -63,6 +115,7 @@ http {
     listen ${ip}:${NGINX_PORTS.h2c} http2;
     location / { grpc_pass grpc://next_h2c; }
   }
+${tls ? tlsServer(ip, next, tls) : ''}
 }
 stream {
   server { listen ${ip}:${NGINX_PORTS.tcp}; proxy_pass ${next.host}:${next.tcp}; proxy_half_close on; }
@@ -70,11 +123,27 @@ stream {
 `;
 }
 
-async function startNginx(root: string, name: string, ip: string, next: Next): Promise<ChildProcess> {
+/** Makes a self-signed P-256 certificate for `TLS_NAME` in `dir` with openssl; resolves with its files. */
+function makeCertificate(dir: string): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = join(dir, 'tls-cert.pem');
+  const keyFile = join(dir, 'tls-key.pem');
+  const args = [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+    '-subj', `/CN=${TLS_NAME}`, '-addext', `subjectAltName=DNS:${TLS_NAME}`, '-keyout', keyFile, '-out', certFile,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile('openssl', args, { timeout: 20_000 }, (err, _stdout, stderr) => {
+      if (err) return reject(new Error(`openssl ${args.join(' ')} failed (is openssl installed?): ${err.message}\n${stderr}`));
+      resolve({ certFile, keyFile });
+    });
+  });
+}
+
+async function startNginx(root: string, name: string, ip: string, next: Next, tls: TlsHop): Promise<ChildProcess> {
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   const conf = join(dir, 'nginx.conf');
-  await writeFile(conf, nginxConfig(dir, ip, next));
+  await writeFile(conf, nginxConfig(dir, ip, next, tls));
   return startChild('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf]);
 }
 
@@ -87,12 +156,15 @@ export async function startNginxPair(apps: PairApps, waitUntilUp: (host: string,
     await rm(root, { recursive: true, force: true });
   };
   try {
-    const server = await startNginx(root, 'server', SERVER_IP, { host: '127.0.0.1', ...apps });
+    const cert = await makeCertificate(root);
+    const server = await startNginx(root, 'server', SERVER_IP, { host: '127.0.0.1', ...apps }, { side: 'server', ...cert });
     children.push(server);
-    const client = await startNginx(root, 'client', CLIENT_IP, { host: SERVER_IP, ...NGINX_PORTS });
+    const client = await startNginx(root, 'client', CLIENT_IP, { host: SERVER_IP, ...NGINX_PORTS }, { side: 'client', ...cert });
     children.push(client);
-    await waitUntilUp(SERVER_IP, NGINX_PORTS.http1);
-    await waitUntilUp(CLIENT_IP, NGINX_PORTS.http1);
+    for (const port of [NGINX_PORTS.http1, NGINX_PORTS.http1Tls]) {
+      await waitUntilUp(SERVER_IP, port);
+      await waitUntilUp(CLIENT_IP, port);
+    }
     const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
     return {
       host: CLIENT_IP,

@@ -16,8 +16,8 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 /** The server-side hop of each pair on its own: h2c straight into the server nginx or the inbound sidecar. */
 function serverHops(rig: ProxyRig): BenchPath[] {
   return [
-    { name: 'nginx server hop only', host: '127.0.77.5', port: NGINX_PORTS.h2c, hops: [], alive: () => rig.nginx.alive(), logs: () => rig.nginx.logs().server },
-    { name: 'heddle inbound hop only', host: '127.0.77.3', port: rig.apps.h2c, hops: [], alive: () => rig.heddle.alive(), logs: () => rig.heddle.logs().server },
+    { name: 'nginx server hop only', host: '127.0.77.5', port: NGINX_PORTS.h2c, authority: authorityFor('h2c'), hops: [], alive: () => rig.nginx.alive(), logs: () => rig.nginx.logs().server },
+    { name: 'heddle inbound hop only', host: '127.0.77.3', port: rig.apps.h2c, authority: authorityFor('h2c'), hops: [], alive: () => rig.heddle.alive(), logs: () => rig.heddle.logs().server },
   ];
 }
 

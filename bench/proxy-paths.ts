@@ -1,8 +1,9 @@
-// The three paths each proxy benchmark compares, side by side: direct to the app, through the
-// nginx pair, through the Heddle pair. A path names its entry and the processes charged to it.
+// The paths each proxy benchmark compares, side by side: direct to the app, through the nginx
+// pair, through the Heddle pair, and for HTTP/1.1 optionally both pairs with TLS between the hops.
+// A path names its entry, the authority its requests carry and the processes charged to it.
 import { childPids } from './proc-usage.js';
 import type { ProxyRig } from './proxy-rig.js';
-import { MESH_SERVICES } from './heddle-pair.js';
+import { MESH_SERVICES, MTLS_SERVICE } from './heddle-pair.js';
 import { NGINX_PORTS } from './nginx-pair.js';
 
 export type ProtocolKind = 'http1' | 'h2c' | 'tcp';
@@ -12,6 +13,10 @@ export interface BenchPath {
   /** Where the client connects. */
   readonly host: string;
   readonly port: number;
+  /** The `host:port` its requests name (absolute-form URL and Host). */
+  readonly authority: string;
+  /** For a TLS path, the name of the same pair's plaintext path, which its cost is measured against. */
+  readonly plaintext?: string;
   /** The processes of the client-side and server-side hop (none for direct). */
   readonly hops: readonly { readonly side: 'client' | 'server'; pids(): number[] }[];
   /** False once a process of the path has exited. */
@@ -26,28 +31,45 @@ export function authorityFor(kind: ProtocolKind): string {
   return `${s.host}:${s.port}`;
 }
 
-/** The paths for `kind`. For the Heddle pair the entry is always the outbound HTTP-proxy port. */
-export function benchPaths(rig: ProxyRig, kind: ProtocolKind): BenchPath[] {
+/** The names of the TLS paths (HTTP/1.1 only) and the plaintext paths they are compared with. */
+export const TLS_PATHS = { nginx: 'nginx pair, TLS', heddle: 'heddle pair, mTLS' } as const;
+
+/**
+ * The paths for `kind`: direct, nginx pair, Heddle pair; with `tls` (HTTP/1.1 only) also each pair
+ * with TLS between its hops, after its plaintext path, in the same processes. For the Heddle pair
+ * the entry is always the outbound HTTP-proxy port; its mTLS path names the in-mesh `reviews-mtls`.
+ */
+export function benchPaths(rig: ProxyRig, kind: ProtocolKind, opts: { tls?: boolean } = {}): BenchPath[] {
   const { nginx, heddle } = rig;
   const withWorkers = (pid: number) => () => [pid, ...childPids(pid)];
+  const tls = opts.tls === true && kind === 'http1';
+  const authority = authorityFor(kind);
+  const nginxPath = (name: string, port: number, plaintext?: string): BenchPath => ({
+    name,
+    host: nginx.host,
+    port,
+    authority,
+    ...(plaintext ? { plaintext } : {}),
+    hops: [{ side: 'client', pids: withWorkers(nginx.clientPid) }, { side: 'server', pids: withWorkers(nginx.serverPid) }],
+    alive: () => nginx.alive(),
+    logs: () => `client: ${nginx.logs().client}\nserver: ${nginx.logs().server}`,
+  });
+  const heddlePath = (name: string, pathAuthority: string, plaintext?: string): BenchPath => ({
+    name,
+    host: heddle.proxy.host,
+    port: heddle.proxy.port,
+    authority: pathAuthority,
+    ...(plaintext ? { plaintext } : {}),
+    hops: [{ side: 'client', pids: () => [heddle.clientPid] }, { side: 'server', pids: () => [heddle.serverPid] }],
+    alive: () => heddle.alive(),
+    logs: () => `client: ${heddle.logs().client}\nserver: ${heddle.logs().server}`,
+  });
   return [
-    { name: 'direct', host: '127.0.0.1', port: rig.apps[kind], hops: [], alive: () => true, logs: () => '' },
-    {
-      name: 'nginx pair',
-      host: nginx.host,
-      port: NGINX_PORTS[kind],
-      hops: [{ side: 'client', pids: withWorkers(nginx.clientPid) }, { side: 'server', pids: withWorkers(nginx.serverPid) }],
-      alive: () => nginx.alive(),
-      logs: () => `client: ${nginx.logs().client}\nserver: ${nginx.logs().server}`,
-    },
-    {
-      name: 'heddle pair',
-      host: heddle.proxy.host,
-      port: heddle.proxy.port,
-      hops: [{ side: 'client', pids: () => [heddle.clientPid] }, { side: 'server', pids: () => [heddle.serverPid] }],
-      alive: () => heddle.alive(),
-      logs: () => `client: ${heddle.logs().client}\nserver: ${heddle.logs().server}`,
-    },
+    { name: 'direct', host: '127.0.0.1', port: rig.apps[kind], authority, hops: [], alive: () => true, logs: () => '' },
+    nginxPath('nginx pair', NGINX_PORTS[kind]),
+    ...(tls ? [nginxPath(TLS_PATHS.nginx, NGINX_PORTS.http1Tls, 'nginx pair')] : []),
+    heddlePath('heddle pair', authority),
+    ...(tls ? [heddlePath(TLS_PATHS.heddle, `${MTLS_SERVICE.host}:${MTLS_SERVICE.port}`, 'heddle pair')] : []),
   ];
 }
 

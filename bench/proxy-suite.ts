@@ -1,15 +1,18 @@
-// The proxy benchmarks as one group: starts the rig once if any of them is selected, runs the
-// selected ones in a fixed order (resources first, so its idle memory is measured before any load),
-// and always stops the rig.
+// The proxy benchmarks as one group: starts the rig once if any of them is selected, checks every
+// HTTP/1.1 path (and that the Heddle mTLS path is mutual TLS), runs the selected ones in a fixed
+// order (resources first, so its idle memory is measured before any load), and always stops the rig.
+import { assertPathSecurity } from './mtls-check.js';
+import { benchPaths, TLS_PATHS, type BenchPath } from './proxy-paths.js';
 import { runProxyHttp1Bench } from './proxy-http1.js';
 import { runProxyHttp2Bench } from './proxy-http2.js';
 import { runProxyResourcesBench } from './proxy-resources.js';
 import { startProxyRig, type ProxyRig } from './proxy-rig.js';
-import { smokeHttp } from './proxy-smoke.js';
+import { smokeHttp, type SmokeResult } from './proxy-smoke.js';
 import { runProxyTcpBench } from './proxy-tcp.js';
 import type { BenchTable } from './report.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Installs wrk, hey, h2load and nginx from Debian when missing (DESIGN §7: the bench brings its tools). */
 const ENSURE_TOOLS = fileURLToPath(new URL('../../scripts/ensure-bench-tools.sh', import.meta.url));
@@ -24,6 +27,38 @@ const RUNNERS: Record<(typeof PROXY_BENCHES)[number], (rig: ProxyRig, log: (line
   'proxy-tcp': runProxyTcpBench,
 };
 
+/** Requests per path for the mTLS check. */
+const SECURITY_CHECK_REQUESTS = 3;
+/** How long a TLS path may take to answer its first request (the sidecars fetch certificates after they are ready). */
+const TLS_READY_TRIES = 40;
+const TLS_READY_EVERY_MS = 250;
+
+const smokePath = (p: BenchPath): SmokeResult => smokeHttp(`${p.host}:${p.port}`, `http://${p.authority}/`);
+
+/**
+ * Smoke-tests every HTTP/1.1 path, waiting (bounded) for the TLS paths to answer, then proves from
+ * the server sidecar's metrics that the Heddle mTLS path is mutual TLS and the plaintext one is not.
+ * Throws, stopping the benchmark, when a TLS path never answers or either proof fails.
+ */
+async function checkHttpPaths(rig: ProxyRig, log: (line: string) => void): Promise<void> {
+  const paths = benchPaths(rig, 'http1', { tls: true });
+  for (const p of paths) {
+    let smoke = smokePath(p);
+    for (let i = 1; p.plaintext && !smoke.ok && i < TLS_READY_TRIES; i++) {
+      await sleep(TLS_READY_EVERY_MS);
+      smoke = smokePath(p);
+    }
+    log(`proxy smoke ${p.name}: ${smoke.detail}`);
+    if (p.plaintext && !smoke.ok) throw new Error(`${p.name} does not answer: ${smoke.detail}\n${p.logs().slice(-1500)}`);
+  }
+  const send = (p: BenchPath) => () => Array.from({ length: SECURITY_CHECK_REQUESTS }, () => smokePath(p)).filter((r) => r.ok).length;
+  for (const p of paths.filter((x) => x.name === 'heddle pair' || x.name === TLS_PATHS.heddle)) {
+    const expected = p.plaintext ? 'mutual_tls' : 'none';
+    await assertPathSecurity(rig.heddle.serverStatsUrl, p.name, expected, send(p));
+    log(`proxy security ${p.name}: the server sidecar counted its requests as connection_security_policy="${expected}"`);
+  }
+}
+
 /** Runs the proxy benchmarks that `wanted` selects; resolves with their tables (none if none selected). */
 export async function runProxyBenches(wanted: (name: string) => boolean, log: (line: string) => void): Promise<BenchTable[]> {
   const selected = PROXY_BENCHES.filter(wanted);
@@ -37,10 +72,7 @@ export async function runProxyBenches(wanted: (name: string) => boolean, log: (l
   process.once('SIGTERM', onSignal);
   const tables: BenchTable[] = [];
   try {
-    for (const [name, proxy] of [['direct', `127.0.0.1:${rig.apps.http1}`], ['nginx pair', '127.0.77.4:8080'], ['heddle pair', '127.0.77.2:15001']] as const) {
-      const smoke = smokeHttp(proxy, 'http://reviews:9080/');
-      log(`proxy smoke ${name}: ${smoke.detail}`);
-    }
+    await checkHttpPaths(rig, log);
     for (const name of selected) tables.push(await RUNNERS[name](rig, log));
   } finally {
     process.off('SIGINT', onSignal);

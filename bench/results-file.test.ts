@@ -40,6 +40,23 @@ describe('mergeSections', () => {
     }
   });
 
+  it('Should put a rerun section where its previous version stood, and a new family last', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'results-file-test-'));
+    try {
+      const path = join(dir, 'RESULTS.md');
+      writeFileSync(path, PREVIOUS);
+      const rerun = { title: 'xDS generation for one sidecar (median of 7 rounds)', text: '### xDS generation for one sidecar (median of 7 rounds)\n\n| rerun |\n' };
+      const added = { title: 'Something new (x)', text: '### Something new (x)\n' };
+      const merged = mergeSections(path, [added, rerun]);
+      assert.equal(merged.length, 3);
+      assert.equal(merged[0], rerun.text);
+      assert.match(merged[1]!, /^### Proxy pair, TCP bulk transfer \(4 connections × 32 MB\)\n\n\| old \|/);
+      assert.equal(merged[2], added.text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Should return only the new sections when there is no previous file', () => {
     const merged = mergeSections(join(tmpdir(), 'no-such-results-file.md'), [{ title: 'A (x)', text: '### A (x)\n' }]);
     assert.deepEqual(merged, ['### A (x)\n']);

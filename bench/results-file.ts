@@ -1,5 +1,5 @@
-// bench/RESULTS.md across partial runs: a run of some benchmarks replaces their sections and keeps
-// the sections of the benchmarks it did not run.
+// bench/RESULTS.md across partial runs: a run of some benchmarks replaces their sections where they
+// stood and keeps the sections of the benchmarks it did not run.
 import { existsSync, readFileSync } from 'node:fs';
 
 /** Sections (`### title` to the next `### `) of the Markdown at `path`, keyed by title; none if absent. */
@@ -16,11 +16,23 @@ function previousSections(path: string): Map<string, string> {
 const family = (title: string) => title.split('(')[0]!.trim();
 
 /**
- * The sections to write: every new section, plus each previous section whose family no new
- * section has, in their previous order first.
+ * The sections to write: the previous sections in their order, each replaced in place by the new
+ * sections of its family when there are any, then the new sections of families not seen before.
  */
 export function mergeSections(path: string, fresh: readonly { title: string; text: string }[]): string[] {
   const freshFamilies = new Set(fresh.map((s) => family(s.title)));
-  const kept = [...previousSections(path)].filter(([title]) => !freshFamilies.has(family(title))).map(([, text]) => text);
-  return [...kept, ...fresh.map((s) => s.text)];
+  const placed = new Set<string>();
+  const merged: string[] = [];
+  const place = (f: string) => {
+    if (placed.has(f)) return;
+    placed.add(f);
+    merged.push(...fresh.filter((s) => family(s.title) === f).map((s) => s.text));
+  };
+  for (const [title, text] of previousSections(path)) {
+    const f = family(title);
+    if (freshFamilies.has(f)) place(f);
+    else merged.push(text);
+  }
+  for (const s of fresh) place(family(s.title));
+  return merged;
 }
