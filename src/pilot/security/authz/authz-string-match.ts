@@ -28,6 +28,20 @@ export function authzStringMatcher(value: string, prefix = ''): StringMatcher {
   return { exact: prefix + value };
 }
 
+/**
+ * A path value as a string matcher. Istio's path templates become a regex: `{*}` matches one
+ * path segment and `{**}` any number of them (it may only come last); other values follow
+ * authzStringMatcher. Matching a template literally would let every real path through a DENY.
+ */
+export function authzPathMatcher(value: string): StringMatcher {
+  if (!value.includes('{*}') && !value.includes('{**}')) return authzStringMatcher(value);
+  const regex = value
+    .split(/(\{\*\*\}|\{\*\})/)
+    .map((part) => (part === '{**}' ? '.*' : part === '{*}' ? '[^/]+' : quoteRegex(part)))
+    .join('');
+  return regexMatcher(regex);
+}
+
 /** A header matcher for `name` and an Istio value: `*` means present, otherwise exact, prefix or suffix. */
 export function authzHeaderMatcher(name: string, value: string): HeaderMatcher {
   if (value === '*') return { name, present_match: true };

@@ -5,7 +5,7 @@ import type { Principal } from '../../../xds/generated/envoy/config/rbac/v3/Prin
 import type { MetadataMatcher } from '../../../xds/generated/envoy/type/matcher/v3/MetadataMatcher.js';
 import type { StringMatcher } from '../../../xds/generated/envoy/type/matcher/v3/StringMatcher.js';
 import { toCidrRange } from '../../generators/lds/cidr.js';
-import { authzHeaderMatcher, authzHostMatchers, authzStringMatcher, quoteRegex, regexMatcher } from './authz-string-match.js';
+import { authzHeaderMatcher, authzHostMatchers, authzPathMatcher, authzStringMatcher, quoteRegex, regexMatcher } from './authz-string-match.js';
 
 /** The dynamic-metadata namespace where the sidecar records the authenticated request (Istio's authn filter). */
 export const ISTIO_AUTHN_METADATA = 'istio_authn';
@@ -54,8 +54,9 @@ const principal = (p: (value: string, forTcp: boolean) => AttributeResult<Princi
 const permission = (p: (value: string, forTcp: boolean) => AttributeResult<Permission>): AttributeGenerator => ({ side: 'permission', permission: p });
 
 const sourcePrincipal = principal((v) => ok(authenticated(authzStringMatcher(v, 'spiffe://'))));
-const requestPrincipal = (key: string) =>
-  principal((v, tcp) => httpOnly(key, tcp, () => ok({ metadata: authnMetadata([key], authzStringMatcher(v), false) })));
+/** A `request.auth.*` key; `list` when the JWT filter records a list (the audiences), so the matcher matches any element. */
+const requestPrincipal = (key: string, list = false) =>
+  principal((v, tcp) => httpOnly(key, tcp, () => ok({ metadata: authnMetadata([key], authzStringMatcher(v), list) })));
 
 const FIXED: ReadonlyMap<string, AttributeGenerator> = new Map([
   ['source.principal', sourcePrincipal],
@@ -71,14 +72,14 @@ const FIXED: ReadonlyMap<string, AttributeGenerator> = new Map([
   ['source.ip', principal((v) => mapOk(cidr(v), (r) => ({ direct_remote_ip: r })))],
   ['remote.ip', principal((v) => mapOk(cidr(v), (r) => ({ remote_ip: r })))],
   ['request.auth.principal', requestPrincipal('request.auth.principal')],
-  ['request.auth.audiences', requestPrincipal('request.auth.audiences')],
+  ['request.auth.audiences', requestPrincipal('request.auth.audiences', true)],
   ['request.auth.presenter', requestPrincipal('request.auth.presenter')],
   ['destination.ip', permission((v) => mapOk(cidr(v), (r) => ({ destination_ip: r })))],
   ['destination.port', permission((v) => mapOk(portOf(v), (p) => ({ destination_port: p })))],
   ['connection.sni', permission((v) => ok({ requested_server_name: authzStringMatcher(v) }))],
   [HOST_KEY, permission((v, tcp) => httpOnly('hosts', tcp, () => ok({ or_rules: { rules: authzHostMatchers(v).map((header) => ({ header })) } })))],
   [METHOD_KEY, permission((v, tcp) => httpOnly('methods', tcp, () => ok({ header: authzHeaderMatcher(':method', v) })))],
-  [PATH_KEY, permission((v, tcp) => httpOnly('paths', tcp, () => ok({ url_path: { path: authzStringMatcher(v) } })))],
+  [PATH_KEY, permission((v, tcp) => httpOnly('paths', tcp, () => ok({ url_path: { path: authzPathMatcher(v) } })))],
 ]);
 
 function mapOk<A, B>(r: AttributeResult<A>, f: (a: A) => B): AttributeResult<B> {
