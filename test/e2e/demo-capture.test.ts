@@ -3,13 +3,12 @@
 // TLS between the pods, a task applied live, and Ctrl-C leaving nothing behind, not even the
 // leftovers of an earlier run that it found and removed.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePodCidr, planPodNetwork } from '../../src/local/pod-network-plan.js';
-import { REPO_ROOT, runHeddle, startHeddle } from '../support/heddle.js';
+import { fetchProductPage, startDemo, type Demo, type DemoPorts, type DemoProcessTest } from '../support/demo.js';
+import { REPO_ROOT } from '../support/heddle.js';
 import { HEDDLE_ENTRY, netnsUnavailableReason, run } from '../support/netns.js';
 
 const skip = netnsUnavailableReason();
@@ -22,38 +21,13 @@ const NETWORK = planPodNetwork(parsedCidr.ok ? parsedCidr.cidr : assert.fail('ba
 const STALE_NS = `${NETWORK.nsPrefix}stale`;
 const NETWORKING = join(REPO_ROOT, 'samples/bookinfo/networking');
 
-let demo: ChildProcess | undefined;
-let stdout = '';
-let ports: { xds: number; monitoring: number; gateway: number };
+let demo: Demo | undefined;
+let ports: DemoPorts;
 let hostNatBefore = '';
 let etcNetnsExisted = true;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** This demo's processes: every heddle process that names a pod address, and every app given one. */
-function demoPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid || Number(entry) === demo?.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (cmdline.includes(`\0${PREFIX}.`) || environ.includes(`INSTANCE_IP=${PREFIX}.`)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile, or a kernel thread
-    }
-  }
-  return pids;
-}
+const onPodCidr: DemoProcessTest = (p) => p.cmdline.includes(`\0${PREFIX}.`) || p.environ().includes(`INSTANCE_IP=${PREFIX}.`);
 
 function ourNamespaces(): string[] {
   return run('ip', ['netns', 'list']).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(NETWORK.nsPrefix));
@@ -65,9 +39,8 @@ function istioLines(text: string): string[] {
 
 /** The reviews version that served the product page, or `error`. */
 async function reviewsVersion(): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${ports.gateway}/productpage`, { signal: AbortSignal.timeout(10_000) });
-  const body = await res.text();
-  return /Reviews served by:<\/dt><u>reviews-(v\d)/.exec(body)?.[1] ?? `error ${res.status}`;
+  const page = await fetchProductPage(ports.gateway, { timeoutMs: 10_000 });
+  return page.version ?? `error ${page.status}`;
 }
 
 /** A pod's Prometheus text, read from inside its namespace. */
@@ -84,36 +57,20 @@ function metricSum(text: string, name: string, labels: Record<string, string>): 
   return sum;
 }
 
-async function stopDemo(): Promise<number | null> {
-  const child = demo;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const code = await exited;
-  clearTimeout(kill);
-  return code;
-}
-
 describe('heddle demo --capture', { skip, timeout: 150_000 }, () => {
   before(async () => {
-    ports = { xds: await freePort(), monitoring: await freePort(), gateway: await freePort() };
     hostNatBefore = run('iptables-save', ['-t', 'nat']).stdout;
     etcNetnsExisted = existsSync('/etc/netns');
     // What a killed run would leave: a namespace and its hosts dir with this CIDR's names.
     run('ip', ['netns', 'add', STALE_NS]);
     mkdirSync(`/etc/netns/${STALE_NS}`, { recursive: true });
     writeFileSync(`/etc/netns/${STALE_NS}/hosts`, '127.0.0.1 localhost\n');
-    demo = startHeddle(['demo', '--capture', '--pod-cidr', CIDR, '--xds-port', String(ports.xds), '--monitoring-port', String(ports.monitoring), '--gateway-port', String(ports.gateway)]);
-    demo.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    const deadline = Date.now() + 75_000;
-    while (!stdout.includes('Bookinfo is up') && Date.now() < deadline && demo.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-    assert.ok(stdout.includes('Bookinfo is up'), `heddle demo --capture did not come up; its output:\n${stdout.slice(-4000)}`);
+    demo = await startDemo(['--capture', '--pod-cidr', CIDR], { upWithinMs: 75_000, stopWithinMs: 30_000, isOurs: onPodCidr });
+    ports = demo.ports;
   });
 
   after(async () => {
-    await stopDemo();
-    for (const pid of demoPids()) process.kill(pid, 'SIGKILL');
+    await demo?.stopAndReap();
     // Whatever a failed run left, so that the machine is as it was.
     for (const ns of ourNamespaces()) run('ip', ['netns', 'del', ns], { check: false });
     run('ip', ['link', 'del', NETWORK.bridge], { check: false });
@@ -135,14 +92,14 @@ describe('heddle demo --capture', { skip, timeout: 150_000 }, () => {
   });
 
   it('Should remove the leftovers of an earlier run on the same pod CIDR, and say so', () => {
-    assert.match(stdout, new RegExp(`removing what an earlier run on pod CIDR ${CIDR.replace(/\./g, '\\.')} left behind: namespace ${STALE_NS}`));
+    assert.match(demo!.stdout, new RegExp(`removing what an earlier run on pod CIDR ${CIDR.replace(/\./g, '\\.')} left behind: namespace ${STALE_NS}`));
     assert.ok(!ourNamespaces().includes(STALE_NS));
     assert.ok(!existsSync(`/etc/netns/${STALE_NS}`));
   });
 
   it('Should serve Bookinfo through the gateway while each app calls the others by name, captured by its sidecar', async () => {
     assert.equal(ourNamespaces().length, 6, 'one namespace per workload');
-    assert.match(stdout, /reviews\.default:9080\s+v3\s+reviews-v3\s+10\.234\.\d+\.6:9080\s+0\.0\.0\.0:9080 in /);
+    assert.match(demo!.stdout, /reviews\.default:9080\s+v3\s+reviews-v3\s+10\.234\.\d+\.6:9080\s+0\.0\.0\.0:9080 in /);
     const version = await reviewsVersion();
     assert.match(version, /^v[123]$/, 'the page names the reviews version that served it');
     // productpage's own sidecar reported its plain calls to reviews as the source: capture, not HTTP_PROXY, took them there.
@@ -159,7 +116,7 @@ describe('heddle demo --capture', { skip, timeout: 150_000 }, () => {
   });
 
   it('Should apply Istio\'s "all traffic to v3" task live', async () => {
-    const r = runHeddle(['apply', '-f', join(NETWORKING, 'virtual-service-reviews-v3.yaml'), '--control-plane', `${NETWORK.bridgeIp}:${ports.monitoring}`]);
+    const r = demo!.heddle('apply', join(NETWORKING, 'virtual-service-reviews-v3.yaml'), NETWORK.bridgeIp);
     assert.equal(r.status, 0, r.stderr);
     let seen: string[] = [];
     for (let i = 0; i < 40 && !(seen.length >= 5 && seen.slice(-5).every((v) => v === 'v3')); i++) {
@@ -171,10 +128,10 @@ describe('heddle demo --capture', { skip, timeout: 150_000 }, () => {
   });
 
   it('Should leave no process, namespace, bridge, hosts file or capture rule behind on Ctrl-C', async () => {
-    assert.ok(demoPids().length > 0);
-    assert.equal(await stopDemo(), 0);
-    assert.match(stdout, /stopped/);
-    assert.deepEqual(demoPids(), [], 'no process of the demo is left');
+    assert.ok(demo!.pids().length > 0);
+    assert.equal(await demo!.stop(), 0);
+    assert.match(demo!.stdout, /stopped/);
+    assert.deepEqual(demo!.pids(), [], 'no process of the demo is left');
     assert.deepEqual(ourNamespaces(), []);
     assert.notEqual(run('ip', ['link', 'show', 'dev', NETWORK.bridge], { check: false }).status, 0, `bridge ${NETWORK.bridge} is gone`);
     assert.deepEqual(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((d) => d.startsWith(NETWORK.nsPrefix)) : [], []);

@@ -3,13 +3,12 @@
 // each undone before the next, then Ctrl-C, which must leave no process behind.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runHeddle, startHeddle } from '../support/heddle.js';
+import { onSubnet, processesMatching, reviewsVersion, startDemo, type Demo, type DemoPorts, type ProcessView } from '../support/demo.js';
+import { REPO_ROOT } from '../support/heddle.js';
 import { eventually } from '../support/mesh-config.js';
 import { proxyClient, type ProxyResponse } from '../support/proxy-client.js';
 
@@ -20,37 +19,9 @@ const SUBNET = `127.13.${Math.floor(Math.random() * 200) + 20}`;
 const NETWORKING = join(REPO_ROOT, 'samples/bookinfo/networking');
 const RBAC_DENIED = 'RBAC: access denied';
 
-let demo: ChildProcess | undefined;
-let stdout = '';
-let ports: { xds: number; monitoring: number; gateway: number };
+let demo: Demo | undefined;
+let ports: DemoPorts;
 let scratch: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Pids of this demo's processes: the control plane (by its xDS port), and every proxy and app (by their addresses). */
-function demoPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid || Number(entry) === demo?.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (cmdline.includes(`${SUBNET}.`) || cmdline.includes(`--xds-port\0${ports.xds}\0`) || environ.includes(`HTTP_PROXY=http://${SUBNET}.`)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile, or a kernel thread
-    }
-  }
-  return pids;
-}
 
 /** A running workload of the demo, read from its sidecar's command line. */
 interface Workload {
@@ -63,26 +34,17 @@ interface Workload {
 }
 
 function workload(name: string): Workload {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const flag = (f: string): string | undefined => args[args.indexOf(f) + 1];
-    if (!args.includes('sidecar') && !args.includes('gateway')) continue;
-    if (flag('--name') !== name || !flag('--ip')?.startsWith(`${SUBNET}.`)) continue;
-    const ip = flag('--ip')!;
-    return {
-      ip,
-      inboundPort: Number(/:(\d+)$/.exec(flag('--app-port') ?? '')?.[1] ?? 0),
-      statsPort: Number(flag('--stats-port')),
-      outbound: proxyClient(`http://${ip}:15001`),
-    };
-  }
-  throw new Error(`no sidecar process for ${name} in ${SUBNET}.0/24`);
+  const flag = (args: readonly string[], f: string): string | undefined => args[args.indexOf(f) + 1];
+  const isSidecar = ({ args }: ProcessView) => (args.includes('sidecar') || args.includes('gateway')) && flag(args, '--name') === name && flag(args, '--ip')?.startsWith(`${SUBNET}.`) === true;
+  const [sidecar] = processesMatching(isSidecar);
+  if (!sidecar) throw new Error(`no sidecar process for ${name} in ${SUBNET}.0/24`);
+  const ip = flag(sidecar.args, '--ip')!;
+  return {
+    ip,
+    inboundPort: Number(/:(\d+)$/.exec(flag(sidecar.args, '--app-port') ?? '')?.[1] ?? 0),
+    statsPort: Number(flag(sidecar.args, '--stats-port')),
+    outbound: proxyClient(`http://${ip}:15001`),
+  };
 }
 
 /** A GET (or `method`) to `host:port` on a connection of its own, so no kept-alive socket can go stale between steps. */
@@ -120,7 +82,7 @@ interface Page {
 
 async function gateway(path: string, method = 'GET'): Promise<Page> {
   const { status, body } = await httpGet('127.0.0.1', ports.gateway, path, method);
-  const version = /Reviews served by:<\/dt><u>reviews-(v\d)/.exec(body)?.[1];
+  const version = reviewsVersion(body);
   return { status, body, ...(version ? { version } : {}) };
 }
 
@@ -131,8 +93,7 @@ function complete(page: Page): boolean {
 
 /** `heddle apply -f FILE` (or delete) against the demo's control plane; FILE is a sample's name or a path. */
 function heddle(command: 'apply' | 'delete', file: string): string {
-  const path = file.includes('/') ? file : join(NETWORKING, file);
-  const r = runHeddle([command, '-f', path, '--control-plane', `127.0.0.1:${ports.monitoring}`]);
+  const r = demo!.heddle(command, file.includes('/') ? file : join(NETWORKING, file));
   assert.equal(r.status, 0, `heddle ${command} -f ${file} failed:\n${r.stderr}`);
   return r.stdout;
 }
@@ -166,39 +127,22 @@ function plaintext(ip: string, port: number, path: string): Promise<number | str
   });
 }
 
-async function stopDemo(): Promise<number | null> {
-  const child = demo;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const code = await exited;
-  clearTimeout(kill);
-  return code;
-}
-
 before(async () => {
   if (!linux) return;
   scratch = mkdtempSync(join(tmpdir(), 'heddle-demo-tasks-'));
-  ports = { xds: await freePort(), monitoring: await freePort(), gateway: await freePort() };
-  demo = startHeddle(['demo', '--subnet', SUBNET, '--xds-port', String(ports.xds), '--monitoring-port', String(ports.monitoring), '--gateway-port', String(ports.gateway)]);
-  demo.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const deadline = Date.now() + 90_000;
-  while (!stdout.includes('Bookinfo is up') && Date.now() < deadline && demo.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-  assert.ok(stdout.includes('Bookinfo is up'), `heddle demo did not come up; its output:\n${stdout.slice(-4000)}`);
+  demo = await startDemo(['--subnet', SUBNET], { upWithinMs: 90_000, stopWithinMs: 40_000, isOurs: onSubnet(SUBNET) });
+  ports = demo.ports;
 });
 
 after(async () => {
   if (!linux) return;
-  await stopDemo();
-  for (const pid of demoPids()) process.kill(pid, 'SIGKILL');
+  await demo?.stopAndReap();
   rmSync(scratch, { recursive: true, force: true });
 });
 
 /** `heddle delete -f FILE`, for `finally` blocks: never throws, so it cannot hide a test's own failure. */
 function undo(file: string): string {
-  const path = file.includes('/') ? file : join(NETWORKING, file);
-  return runHeddle(['delete', '-f', path, '--control-plane', `127.0.0.1:${ports.monitoring}`]).stdout;
+  return demo!.heddle('delete', file.includes('/') ? file : join(NETWORKING, file)).stdout;
 }
 
 test('Should retry upstream 5xx answers as a route\'s retries say, so most calls succeed', { skip }, async () => {
@@ -359,8 +303,8 @@ test('Should deny everything with allow-nothing, then allow Bookinfo\'s calls by
 });
 
 test('Should stop every process on Ctrl-C after the tasks', { skip }, async () => {
-  assert.ok(demoPids().length > 0);
-  assert.equal(await stopDemo(), 0);
-  assert.match(stdout, /stopped/);
-  assert.deepEqual(demoPids(), [], 'no process of the demo is left');
+  assert.ok(demo!.pids().length > 0);
+  assert.equal(await demo!.stop(), 0);
+  assert.match(demo!.stdout, /stopped/);
+  assert.deepEqual(demo!.pids(), [], 'no process of the demo is left');
 });

@@ -3,11 +3,9 @@
 // no process and no port behind.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, runHeddle, startHeddle } from '../support/heddle.js';
+import { fetchProductPage, onSubnet, portInUse, startDemo, type Demo, type DemoPorts, type ProductPage } from '../support/demo.js';
+import { REPO_ROOT } from '../support/heddle.js';
 
 const linux = process.platform === 'linux';
 // A subnet and ports of this test's own, so that a demo someone runs on the defaults does not clash.
@@ -16,59 +14,11 @@ const NETWORKING = join(REPO_ROOT, 'samples/bookinfo/networking');
 const REVIEWS_ERROR = 'Sorry, product reviews are currently unavailable for this book.';
 const RATINGS_ERROR = 'Ratings service is currently unavailable';
 
-let demo: ChildProcess | undefined;
-let stdout = '';
-let ports: { xds: number; monitoring: number; gateway: number };
+let demo: Demo | undefined;
+let ports: DemoPorts;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function portInUse(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(true));
-    server.listen(port, host, () => server.close(() => resolve(false)));
-  });
-}
-
-/** Pids of this demo's processes: the control plane (by its xDS port), and every proxy and app (by their addresses). */
-function demoPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid || Number(entry) === demo?.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (cmdline.includes(`${SUBNET}.`) || cmdline.includes(`--xds-port\0${ports.xds}\0`) || environ.includes(`HTTP_PROXY=http://${SUBNET}.`)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile, or a kernel thread
-    }
-  }
-  return pids;
-}
-
-interface Page {
-  readonly status: number;
-  readonly body: string;
-  readonly ms: number;
-  /** `v1`, `v2` or `v3`: the reviews version that served the page, when reviews answered. */
-  readonly version?: string;
-}
-
-async function productpage(cookie?: string): Promise<Page> {
-  const started = Date.now();
-  const res = await fetch(`http://127.0.0.1:${ports.gateway}/productpage`, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(20_000) });
-  const body = await res.text();
-  const version = /Reviews served by:<\/dt><u>reviews-(v\d)/.exec(body)?.[1];
-  return { status: res.status, body, ms: Date.now() - started, ...(version ? { version } : {}) };
+function productpage(cookie?: string): Promise<ProductPage> {
+  return fetchProductPage(ports.gateway, { cookie, timeoutMs: 20_000 });
 }
 
 async function versions(n: number, cookie?: string): Promise<string[]> {
@@ -78,48 +28,32 @@ async function versions(n: number, cookie?: string): Promise<string[]> {
 }
 
 /** `heddle apply -f FILE` against the demo's control plane; returns its stdout. */
-function apply(file: string, command = 'apply'): string {
-  const r = runHeddle([command, '-f', join(NETWORKING, file), '--control-plane', `127.0.0.1:${ports.monitoring}`]);
+function apply(file: string, command: 'apply' | 'delete' = 'apply'): string {
+  const r = demo!.heddle(command, join(NETWORKING, file));
   assert.equal(r.status, 0, `heddle ${command} -f ${file} failed:\n${r.stderr}`);
   return r.stdout;
 }
 
-async function stopDemo(): Promise<number | null> {
-  const child = demo;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const code = await exited;
-  clearTimeout(kill);
-  return code;
-}
-
 before(async () => {
   if (!linux) return;
-  ports = { xds: await freePort(), monitoring: await freePort(), gateway: await freePort() };
-  demo = startHeddle(['demo', '--subnet', SUBNET, '--xds-port', String(ports.xds), '--monitoring-port', String(ports.monitoring), '--gateway-port', String(ports.gateway)]);
-  demo.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const deadline = Date.now() + 90_000;
-  while (!stdout.includes('Bookinfo is up') && Date.now() < deadline && demo.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-  assert.ok(stdout.includes('Bookinfo is up'), `heddle demo did not come up; its output:\n${stdout.slice(-4000)}`);
+  demo = await startDemo(['--subnet', SUBNET], { upWithinMs: 90_000, stopWithinMs: 40_000, isOurs: onSubnet(SUBNET) });
+  ports = demo.ports;
 });
 
 after(async () => {
   if (!linux) return;
-  await stopDemo();
-  for (const pid of demoPids()) process.kill(pid, 'SIGKILL');
+  await demo?.stopAndReap();
 });
 
 test('Should serve Bookinfo through the gateway and print the URL and the tasks', { skip: linux ? false : 'needs Linux, where all of 127.0.0.0/8 is loopback' }, async () => {
-  assert.match(stdout, new RegExp(`http://localhost:${ports.gateway}/productpage`));
-  assert.match(stdout, /heddle apply .*virtual-service-all-v1\.yaml/);
-  assert.match(stdout, /reviews\.default:9080\s+v3\s+reviews-v3/);
+  assert.match(demo!.stdout, new RegExp(`http://localhost:${ports.gateway}/productpage`));
+  assert.match(demo!.stdout, /heddle apply .*virtual-service-all-v1\.yaml/);
+  assert.match(demo!.stdout, /reviews\.default:9080\s+v3\s+reviews-v3/);
   const page = await productpage();
   assert.equal(page.status, 200);
   assert.match(page.body, /The Comedy of Errors/);
   assert.ok(page.version, 'the page names the reviews version that served it');
-  assert.equal(demoPids().length, 14, 'the control plane, six apps with six sidecars, and the gateway run');
+  assert.equal(demo!.pids().length, 14, 'the control plane, six apps with six sidecars, and the gateway run');
 });
 
 test('Should follow Istio\'s request routing, fault injection, traffic shifting and timeout tasks', { skip: linux ? false : 'needs Linux' }, async () => {
@@ -166,10 +100,10 @@ test('Should follow Istio\'s request routing, fault injection, traffic shifting 
 });
 
 test('Should stop every process and free every port on Ctrl-C', { skip: linux ? false : 'needs Linux' }, async () => {
-  assert.ok(demoPids().length > 0);
-  assert.equal(await stopDemo(), 0);
-  assert.match(stdout, /stopped/);
-  assert.deepEqual(demoPids(), [], 'no process of the demo is left');
+  assert.ok(demo!.pids().length > 0);
+  assert.equal(await demo!.stop(), 0);
+  assert.match(demo!.stdout, /stopped/);
+  assert.deepEqual(demo!.pids(), [], 'no process of the demo is left');
   for (const [host, port] of [['127.0.0.1', ports.gateway], ['127.0.0.1', ports.xds], ['127.0.0.1', ports.monitoring], [`${SUBNET}.2`, 15001], [`${SUBNET}.1`, 8080]] as const) {
     assert.equal(await portInUse(host, port), false, `${host}:${port} is free`);
   }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { prometheusText } from '../support/sidecar-config-wait.js';
 import { eventually } from '../support/mesh-config.js';
+import { serviceEntry } from '../support/service-entry.js';
 import { curlDirect, makeCertificates, startControlPlane, startProxy, waitForPort, type CertificateFiles, type ControlPlane, type RunningProxy } from '../support/gateway.js';
 
 // This file's block: the gateway on 127.0.0.200, backends on 127.0.0.201-205.
@@ -43,17 +44,8 @@ async function listen<T extends HttpServer | Server>(server: T, ip: string): Pro
 }
 
 /** A STATIC ServiceEntry for `<name>.default.svc.cluster.local` with one endpoint. */
-function serviceEntry(name: string, port: number, protocol: string, ip: string, targetPort: number): string {
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}}
-spec:
-  hosts: [${name}.default.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports: [{number: ${port}, name: p${port}, protocol: ${protocol}}]
-  endpoints: [{address: ${ip}, ports: {p${port}: ${targetPort}}, labels: {app: ${name}}}]
-`;
+function serviceEntryFor(name: string, port: number, protocol: string, ip: string, targetPort: number): string {
+  return serviceEntry(name, [{ number: port, name: `p${port}`, protocol }], [{ address: ip, ports: { [`p${port}`]: targetPort }, labels: { app: name } }]);
 }
 
 const GATEWAY = `apiVersion: networking.istio.io/v1
@@ -165,11 +157,11 @@ before(async () => {
   }), '127.0.0.205');
   controlPlane = await startControlPlane({
     'services.yaml': [
-      serviceEntry('productpage', 9080, 'HTTP', '127.0.0.201', productpage),
-      serviceEntry('reviews', 9080, 'HTTP', '127.0.0.202', reviews),
-      serviceEntry('pass-a', 443, 'TLS', '127.0.0.203', passA),
-      serviceEntry('pass-b', 443, 'TLS', '127.0.0.204', passB),
-      serviceEntry('tcp-echo', 9000, 'TCP', '127.0.0.205', tcpEcho),
+      serviceEntryFor('productpage', 9080, 'HTTP', '127.0.0.201', productpage),
+      serviceEntryFor('reviews', 9080, 'HTTP', '127.0.0.202', reviews),
+      serviceEntryFor('pass-a', 443, 'TLS', '127.0.0.203', passA),
+      serviceEntryFor('pass-b', 443, 'TLS', '127.0.0.204', passB),
+      serviceEntryFor('tcp-echo', 9000, 'TCP', '127.0.0.205', tcpEcho),
     ].join('---\n'),
     'gateway.yaml': GATEWAY,
     'virtual-services.yaml': VIRTUAL_SERVICES,

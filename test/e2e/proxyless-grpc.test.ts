@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import { startHeddle, stopProcess, waitForLog } from '../support/heddle.js';
+import { startControlPlaneProcess } from '../support/control-plane-process.js';
+import { stopProcess, waitForLog } from '../support/heddle.js';
 import { startEchoServer, type EchoServer } from '../support/grpc/echo-server.js';
 import { echoServiceEntry, eventually, writeConfig } from '../support/mesh-config.js';
 
@@ -114,7 +115,7 @@ before(async () => {
   v1 = await startEchoServer('v1');
   v2 = await startEchoServer('v2');
   await writeFile(join(dir, 'se.yaml'), echoServiceEntry(HOST, PORT, { v1: v1.port, v2: v2.port }));
-  cp = startHeddle(['control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
+  cp = startControlPlaneProcess(dir, join(dir, '.ca'));
   const ready = await waitForLog(cp, (l) => typeof l.msg === 'string' && l.msg.startsWith('control plane ready'));
   monitoring = String(ready.monitoring);
   bootstrap = join(dir, 'bootstrap.json');

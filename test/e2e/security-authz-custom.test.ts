@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runHeddle } from '../support/heddle.js';
 import { eventually } from '../support/mesh-config.js';
 import { proxyClient } from '../support/proxy-client.js';
-import { applyAndWait, sidecarServiceEntry } from '../support/policy-mesh.js';
+import { applyAndWait, authorizationPolicy, sidecarServiceEntry } from '../support/policy-mesh.js';
 import { meshServiceEntry, startMesh, type Mesh, type WorkloadSpec } from '../support/sidecar-mesh.js';
 
 // This file's block: instance IPs 127.0.0.175-176, app ports 22230-22232.
@@ -42,17 +42,11 @@ extensionProviders:
     includeRequestHeadersInCheck: [x-ext-authz]
     headersToDownstreamOnDeny: [x-ext-authz-check-result]
 `;
-const CUSTOM_POLICY = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: ext-authz, namespace: default}
-spec:
-  selector: {matchLabels: {app: httpbin}}
-  action: CUSTOM
-  provider: {name: sample-ext-authz-http}
+const CUSTOM_POLICY = authorizationPolicy('ext-authz', 'httpbin', 'CUSTOM', `  provider: {name: sample-ext-authz-http}
   rules:
   - to:
     - operation: {paths: [/headers]}
-`;
+`);
 
 const fromSleep = proxyClient(`http://${SLEEP.ip}:15001`);
 const HTTPBIN_URL = 'http://httpbin.default.svc.cluster.local:8000';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { eventually } from '../support/mesh-config.js';
 import { proxyClient } from '../support/proxy-client.js';
-import { applyAndWait, sidecarServiceEntry } from '../support/policy-mesh.js';
+import { applyAndWait, authorizationPolicy, sidecarServiceEntry } from '../support/policy-mesh.js';
 import { startMesh, type Mesh, type WorkloadSpec } from '../support/sidecar-mesh.js';
 
 // This file's block: instance IPs 127.0.0.170-171, app ports 22220-22221; the JWKS server on port 0.
@@ -63,16 +63,10 @@ const inlineRule = () => `  - issuer: ${ISSUER}
 const fetchedRule = () => `  - issuer: ${FETCHED_ISSUER}
     jwksUri: ${jwksUri}
 `;
-const requirePrincipals = (principals: string, when = '') => `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: require-jwt, namespace: default}
-spec:
-  selector: {matchLabels: {app: httpbin}}
-  action: ALLOW
-  rules:
+const requirePrincipals = (principals: string, when = '') => authorizationPolicy('require-jwt', 'httpbin', 'ALLOW', `  rules:
   - from:
     - source: {requestPrincipals: [${principals}]}
-${when}`;
+${when}`);
 
 /** Makes `docs` the mesh's only security config and waits until every sidecar has it. */
 async function security(...docs: string[]): Promise<void> {

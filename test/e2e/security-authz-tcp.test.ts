@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { eventually } from '../support/mesh-config.js';
-import { applyAndWait, sidecarServiceEntry, tcpThroughSidecar, type TcpExchange } from '../support/policy-mesh.js';
+import { applyAndWait, authorizationPolicy, sidecarServiceEntry, tcpThroughSidecar, type TcpExchange } from '../support/policy-mesh.js';
 import { startMesh, type Mesh, type WorkloadSpec } from '../support/sidecar-mesh.js';
 
 // This file's block: instance IPs 127.0.0.160-161, app ports 22210-22212.
@@ -51,17 +51,11 @@ async function assertClosed(servicePort: number): Promise<void> {
   assert.ok(!r.received.includes('hello'), `port ${servicePort}: nothing reached the app: ${JSON.stringify(r)}`);
 }
 
-const policy = (name: string, action: string, operation: string) => ({
-  'authz.yaml': `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: ${name}, namespace: default}
-spec:
-  selector: {matchLabels: {app: tcp-echo}}
-  action: ${action}
-  rules:
+const policy = (name: string, action: 'ALLOW' | 'DENY', operation: string) => ({
+  'authz.yaml': authorizationPolicy(name, 'tcp-echo', action, `  rules:
   - to:
     - operation: ${operation}
-`,
+`),
 });
 
 before(async () => {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { proxyClient, type ProxyRequestOptions, type ProxyResponse } from '../support/proxy-client.js';
 import { eventually } from '../support/mesh-config.js';
-import { applyAndWait, sidecarServiceEntry } from '../support/policy-mesh.js';
+import { applyAndWait, authorizationPolicy, sidecarServiceEntry } from '../support/policy-mesh.js';
 import { startMesh, type Mesh, type WorkloadSpec } from '../support/sidecar-mesh.js';
 
 // This file's block: instance IPs 127.0.0.150-154, app ports 22200-22204.
@@ -26,52 +26,28 @@ kind: AuthorizationPolicy
 metadata: {name: allow-nothing, namespace: default}
 spec: {}
 `;
-const PRODUCTPAGE_VIEWER = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: productpage-viewer, namespace: default}
-spec:
-  selector: {matchLabels: {app: productpage}}
-  action: ALLOW
-  rules:
+const PRODUCTPAGE_VIEWER = authorizationPolicy('productpage-viewer', 'productpage', 'ALLOW', `  rules:
   - to:
     - operation: {methods: [GET]}
-`;
-const DETAILS_VIEWER = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: details-viewer, namespace: default}
-spec:
-  selector: {matchLabels: {app: details}}
-  action: ALLOW
-  rules:
+`);
+const DETAILS_VIEWER = authorizationPolicy('details-viewer', 'details', 'ALLOW', `  rules:
   - from:
     - source: {principals: [cluster.local/ns/default/sa/sleep]}
     to:
     - operation: {methods: [GET]}
-`;
+`);
 /** Denies GET on productpage when x-token is (`values`) or is not (`notValues`) admin. */
-const denyToken = (field: 'values' | 'notValues') => `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: deny-token, namespace: default}
-spec:
-  selector: {matchLabels: {app: productpage}}
-  action: DENY
-  rules:
+const denyToken = (field: 'values' | 'notValues') => authorizationPolicy('deny-token', 'productpage', 'DENY', `  rules:
   - to:
     - operation: {methods: [GET]}
     when:
     - key: request.headers[x-token]
       ${field}: [admin]
-`;
-const RATINGS_READER = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: ratings-reader, namespace: default}
-spec:
-  selector: {matchLabels: {app: ratings}}
-  action: ALLOW
-  rules:
+`);
+const RATINGS_READER = authorizationPolicy('ratings-reader', 'ratings', 'ALLOW', `  rules:
   - to:
     - operation: {methods: [GET], paths: ['/ratings*']}
-`;
+`);
 
 /** Makes the step's policies the only ones in the mesh and waits until every sidecar has them. */
 async function policies(...docs: string[]): Promise<void> {

@@ -8,29 +8,19 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/log/index.js';
 import type { RouteAction } from '../../src/proxy/config/index.js';
 import { createXdsClient, type ProxyConfig } from '../../src/proxy/xds-client/index.js';
-import { REPO_ROOT, startHeddle, stopProcess, waitForLog } from '../support/heddle.js';
+import { startControlPlaneProcess } from '../support/control-plane-process.js';
+import { REPO_ROOT, stopProcess, waitForLog } from '../support/heddle.js';
 import { eventually, writeConfig } from '../support/mesh-config.js';
+import { serviceEntry } from '../support/service-entry.js';
 
 const NODE_ID = 'sidecar~127.0.0.2~productpage-v1.default~default.svc.cluster.local';
 const REVIEWS_VHOST = 'reviews.default.svc.cluster.local:9080';
 const SAMPLES = join(REPO_ROOT, 'samples/bookinfo/networking');
 
 /** A ServiceEntry with one loopback endpoint per version (no traffic is sent to them). */
-function serviceEntry(name: string, versions: string[], octet: number): string {
-  const endpoints = versions
-    .map((v, i) => `  - {address: 127.0.${octet}.${i + 1}, labels: {app: ${name}, version: ${v}}, serviceAccount: bookinfo-${name}}`)
-    .join('\n');
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}}
-spec:
-  hosts: [${name}.default.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports: [{number: 9080, name: http, protocol: HTTP}]
-  endpoints:
-${endpoints}
-`;
+function bookinfoEntry(name: string, versions: string[], octet: number): string {
+  const endpoints = versions.map((v, i) => ({ address: `127.0.${octet}.${i + 1}`, labels: { app: name, version: v }, serviceAccount: `bookinfo-${name}` }));
+  return serviceEntry(name, [{ number: 9080, name: 'http' }], endpoints);
 }
 
 function reviewsWeights(v1: number, v2: number): string {
@@ -63,15 +53,15 @@ test('Should decode, ACK and follow what the control plane sends a Bookinfo side
   const dir = await mkdtemp(join(tmpdir(), 'heddle-sidecar-xds-'));
   await writeConfig(dir, {
     'services.yaml': [
-      serviceEntry('productpage', ['v1'], 1),
-      serviceEntry('details', ['v1'], 2),
-      serviceEntry('reviews', ['v1', 'v2', 'v3'], 3),
-      serviceEntry('ratings', ['v1'], 4),
+      bookinfoEntry('productpage', ['v1'], 1),
+      bookinfoEntry('details', ['v1'], 2),
+      bookinfoEntry('reviews', ['v1', 'v2', 'v3'], 3),
+      bookinfoEntry('ratings', ['v1'], 4),
     ].join('---\n'),
     'destination-rule-all.yaml': await readFile(join(SAMPLES, 'destination-rule-all.yaml'), 'utf8'),
     'virtual-service-reviews.yaml': await readFile(join(SAMPLES, 'virtual-service-reviews-80-20.yaml'), 'utf8'),
   });
-  const cp = startHeddle(['control-plane', '--config', dir, '--ca-dir', join(dir, '.ca'), '--secure-port', '0', '--xds-port', '0', '--monitoring-port', '0', '--log-format', 'json', '--debounce', '20', '--push-debounce', '20']);
+  const cp = startControlPlaneProcess(dir, join(dir, '.ca'));
   let client: ReturnType<typeof createXdsClient> | undefined;
   try {
     const ready = await waitForLog(cp, (l) => typeof l.msg === 'string' && l.msg.startsWith('control plane ready'));

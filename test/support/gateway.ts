@@ -7,6 +7,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { collectLines } from './child-output.js';
+import { startControlPlaneProcess } from './control-plane-process.js';
 import { startHeddle, stopProcess, waitForLog } from './heddle.js';
 import { eventually, writeConfig } from './mesh-config.js';
 
@@ -30,11 +32,7 @@ export async function startControlPlane(files: Record<string, string>): Promise<
   const configDir = await mkdtemp(join(tmpdir(), 'heddle-gw-config-'));
   const caDir = await mkdtemp(join(tmpdir(), 'heddle-gw-ca-'));
   await writeConfig(configDir, files);
-  const child = startHeddle([
-    'control-plane', '--log-format', 'json', '--config', configDir,
-    '--xds-port', '0', '--secure-port', '0', '--monitoring-port', '0', '--ca-dir', caDir,
-    '--debounce', '20', '--push-debounce', '20',
-  ]);
+  const child = startControlPlaneProcess(configDir, caDir);
   const cleanup = async () => {
     await stopProcess(child);
     await rm(configDir, { recursive: true, force: true });
@@ -94,12 +92,7 @@ export async function startProxy(kind: 'gateway' | 'sidecar', xds: string, spec:
     ...(spec.args ?? []),
   ]);
   const stdout: string[] = [];
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    stdout.push(...lines);
-  });
+  collectLines(child, stdout);
   try {
     const started = await waitForLog(child, (l) => typeof l.admin === 'number' && typeof l.stats === 'number', 30_000);
     await waitForLog(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready'), 30_000);

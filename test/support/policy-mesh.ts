@@ -1,9 +1,10 @@
 // Helpers for e2e tests of security policy: ServiceEntries whose endpoints have sidecars (mTLS,
-// so policies see the caller's identity), applying a step's policies and waiting until every
-// sidecar serves them, and raw TCP through a sidecar's CONNECT entry.
+// so policies see the caller's identity), AuthorizationPolicies, applying a step's policies and
+// waiting until every sidecar serves them, and raw TCP through a sidecar's CONNECT entry.
 import { connect } from 'node:net';
 import { eventually } from './mesh-config.js';
-import type { Mesh, WorkloadSpec } from './sidecar-mesh.js';
+import { serviceEntry } from './service-entry.js';
+import { workloadEndpoint, type Mesh, type WorkloadSpec } from './sidecar-mesh.js';
 
 export interface ServicePort {
   readonly number: number;
@@ -20,25 +21,24 @@ export interface ServicePort {
  * plaintext otherwise), each with its service account.
  */
 export function sidecarServiceEntry(name: string, ports: readonly ServicePort[], workloads: readonly WorkloadSpec[]): string {
-  const eps = workloads
-    .map((w) => {
-      const portMap = ports.map((p) => `${p.name}: ${p.targetPort ?? w.port}`).join(', ');
-      return `  - address: ${w.ip}\n    ports: {${portMap}}\n    labels: {app: ${w.app}, version: ${w.version}, security.istio.io/tlsMode: istio}\n    serviceAccount: ${w.serviceAccount ?? w.app}`;
-    })
-    .join('\n');
-  const portList = ports.map((p) => `  - {number: ${p.number}, name: ${p.name}, protocol: ${p.protocol ?? 'HTTP'}}`).join('\n');
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}}
+  const servicePorts = ports.map((p) => ({ number: p.number, name: p.name, ...(p.protocol ? { protocol: p.protocol } : {}) }));
+  const endpoints = workloads.map((w) => workloadEndpoint(w, Object.fromEntries(ports.map((p) => [p.name, p.targetPort ?? w.port])), true));
+  return serviceEntry(name, servicePorts, endpoints);
+}
+
+/**
+ * An AuthorizationPolicy `name` in namespace default that applies `action` to the workloads
+ * labelled `app: <app>`; `rest` is the YAML of the spec's other fields (`rules`, `provider`),
+ * indented by two spaces and ending in a newline.
+ */
+export function authorizationPolicy(name: string, app: string, action: 'ALLOW' | 'DENY' | 'CUSTOM', rest: string): string {
+  return `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ${name}, namespace: default}
 spec:
-  hosts: [${name}.default.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports:
-${portList}
-  endpoints:
-${eps}
-`;
+  selector: {matchLabels: {app: ${app}}}
+  action: ${action}
+${rest}`;
 }
 
 async function snapshotVersion(monitoringPort: number): Promise<number> {

@@ -6,8 +6,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueBootstrapToken } from '../../src/citadel/bootstrap-token.js';
+import { collectLines, collectLogs } from './child-output.js';
+import { startControlPlaneProcess } from './control-plane-process.js';
 import { startHeddle, stopProcess, waitForLog } from './heddle.js';
 import { writeConfig } from './mesh-config.js';
+import { serviceEntry, type ServiceEntryEndpoint } from './service-entry.js';
 
 export interface WorkloadSpec {
   /** Workload name, `reviews-v2`. */
@@ -78,27 +81,18 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse, who: Work
   });
 }
 
+/** `w` as a ServiceEntry endpoint: its IP, `ports`, app and version labels, and service account. */
+export function workloadEndpoint(w: WorkloadSpec, ports: Readonly<Record<string, number>>, mtls = false): ServiceEntryEndpoint {
+  return { address: w.ip, ports, labels: { app: w.app, version: w.version }, serviceAccount: w.serviceAccount ?? w.app, mtls };
+}
+
 /**
  * A ServiceEntry for `host` on port `servicePort`, with the workloads as endpoints. Inline endpoints
  * are plaintext to Pilot unless `mtls` labels them `security.istio.io/tlsMode: istio`.
  */
 export function meshServiceEntry(name: string, servicePort: number, workloads: readonly WorkloadSpec[], protocol = 'HTTP', opts: { mtls?: boolean } = {}): string {
-  const tlsMode = opts.mtls ? ', security.istio.io/tlsMode: istio' : '';
-  const eps = workloads
-    .map((w) => `  - address: ${w.ip}\n    ports: {http: ${w.port}}\n    labels: {app: ${w.app}, version: ${w.version}${tlsMode}}\n    serviceAccount: ${w.serviceAccount ?? w.app}`)
-    .join('\n');
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}}
-spec:
-  hosts: [${name}.default.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports:
-  - {number: ${servicePort}, name: http, protocol: ${protocol}, targetPort: ${workloads[0]?.port ?? servicePort}}
-  endpoints:
-${eps}
-`;
+  const port = { number: servicePort, name: 'http', protocol, targetPort: workloads[0]?.port ?? servicePort };
+  return serviceEntry(name, [port], workloads.map((w) => workloadEndpoint(w, { http: w.port }, opts.mtls)));
 }
 
 async function startApp(spec: WorkloadSpec, received: RunningWorkload['received']): Promise<Server> {
@@ -113,22 +107,6 @@ async function startApp(spec: WorkloadSpec, received: RunningWorkload['received'
     server.listen(spec.port, '127.0.0.1', () => resolve());
   });
   return server;
-}
-
-/** Collects `child`'s JSON stderr lines into `into` for as long as it runs. */
-export function collectLogs(child: ChildProcess, into: Record<string, unknown>[]): void {
-  let partial = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        into.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not a JSON line
-      }
-    }
-  });
 }
 
 /** Writes a bootstrap token for `serviceAccount` in namespace default, as `heddle up` does; returns its path. */
@@ -159,12 +137,7 @@ async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extr
   ]);
   collectLogs(child, logs);
   // Always drain stdout: an unread pipe would block the sidecar once it fills.
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    stdout.push(...lines);
-  });
+  collectLines(child, stdout);
   try {
     const started = await waitForLog(child, (l) => typeof l.admin === 'number' && typeof l.stats === 'number');
     const ready = await waitForLog(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('sidecar ready'), 20_000);
@@ -188,7 +161,7 @@ export async function startMesh(files: Record<string, string>, workloads: readon
   const caDir = join(stateDir, 'ca');
   await mkdir(configDir);
   await writeConfig(configDir, files);
-  const controlPlane = (xdsPort: number) => startHeddle(['control-plane', '--log-format', 'json', '--config', configDir, '--ca-dir', caDir, '--secure-port', '0', '--xds-port', String(xdsPort), '--monitoring-port', '0', '--debounce', '20', '--push-debounce', '20', ...(opts.controlPlaneArgs ?? [])]);
+  const controlPlane = (xdsPort: number) => startControlPlaneProcess(configDir, caDir, opts.controlPlaneArgs, xdsPort);
   const controlPlaneLogs: Record<string, unknown>[] = [];
   let cp = controlPlane(0);
   collectLogs(cp, controlPlaneLogs);
