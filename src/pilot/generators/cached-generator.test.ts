@@ -46,3 +46,19 @@ test('Should build again for another namespace, other labels, other names or a n
 test('Should key a view by kind, namespace, sorted labels, workload ports and IP family', () => {
   assert.equal(proxyViewKey(proxy('a', 'ns', { b: '2', a: '1' })), 'envoy|sidecar|ns|a=1,b=2|http:8080|v4');
 });
+
+test('Should answer the same names asked in another order from the cache, and other names anew', () => {
+  const inner = counting();
+  const cached = cachedByView(inner);
+  const push = { version: '1' } as PushContext;
+  const a = cached.generate(proxy('a', 'default', { app: 'x' }), push, ['outbound|80||a', 'outbound|80||b']);
+  assert.equal(cached.generate(proxy('b', 'default', { app: 'x' }), push, ['outbound|80||a', 'outbound|80||b']), a);
+  assert.equal(cached.generate(proxy('c', 'default', { app: 'x' }), push, ['outbound|80||b', 'outbound|80||a']), a);
+  assert.equal(inner.calls, 1);
+  cached.generate(proxy('d', 'default', { app: 'x' }), push, ['outbound|80||a', 'outbound|80||c']);
+  cached.generate(proxy('e', 'default', { app: 'x' }), push, ['outbound|80||a']);
+  cached.generate(proxy('f', 'default', { app: 'x' }), push, undefined);
+  assert.equal(inner.calls, 4);
+  cached.generate(proxy('g', 'default', { app: 'x' }), push, undefined);
+  assert.equal(inner.calls, 4, 'a wildcard request matches the earlier wildcard answer');
+});

@@ -21,29 +21,70 @@ export function proxyViewKey(proxy: Proxy): string {
   return `${proxy.generator}|${proxy.type}|${proxy.namespace}|${labels}|${ports}|${family}`;
 }
 
+/** What one view asked for in a push, and what it got. */
+interface CachedAnswer {
+  /** The names asked for (a copy), or undefined for a wildcard request. */
+  readonly names: readonly string[] | undefined;
+  /** The names sorted and joined, worked out only when an answer is looked for in another order. */
+  sortedKey?: string;
+  readonly resources: readonly XdsResource[];
+}
+
 /**
  * Wraps `generator` so that, within one push context, a second proxy with the same view and the
- * same requested names gets the resources built for the first. The cache lives as long as the push
- * context (a WeakMap entry), and the ADS server builds a new push context for every push
- * (endpoint-only ones too), so a push never sees stale resources. Only for generators whose
- * output depends on nothing but the push context and the proxy's view: not sidecar LDS, which
- * depends on the workload's own ports. Clusters carry the service accounts of their endpoints (for
- * SAN checks), which an endpoint-only push does not send: they follow at the next full push.
+ * same requested names (in any order) gets the resources built for the first. The cache lives as
+ * long as the push context (a WeakMap entry), and the ADS server builds a new push context for
+ * every push (endpoint-only ones too), so a push never sees stale resources. Only for generators
+ * whose output depends on nothing but the push context and the proxy's view: not sidecar LDS,
+ * which depends on the workload's own ports. Clusters carry the service accounts of their
+ * endpoints (for SAN checks), which an endpoint-only push does not send: they follow at the next
+ * full push.
  */
 export function cachedByView(generator: Generator): Generator {
-  const byPush = new WeakMap<PushContext, Map<string, readonly XdsResource[]>>();
+  const byPush = new WeakMap<PushContext, Map<string, CachedAnswer[]>>();
   return {
     typeUrl: generator.typeUrl,
     generate(proxy: Proxy, push: PushContext, names: ResourceNames): readonly XdsResource[] {
       let cache = byPush.get(push);
       if (!cache) byPush.set(push, (cache = new Map()));
-      const key = `${proxyViewKey(proxy)}#${names === undefined ? '*' : [...names].sort().join(',')}`;
-      let resources = cache.get(key);
-      if (!resources) {
-        resources = generator.generate(proxy, push, names);
-        cache.set(key, resources);
-      }
+      const view = proxyViewKey(proxy);
+      let answers = cache.get(view);
+      if (!answers) cache.set(view, (answers = []));
+      const found = findAnswer(answers, names);
+      if (found) return found.resources;
+      const resources = generator.generate(proxy, push, names);
+      answers.push({ names: names && [...names], resources });
       return resources;
     },
   };
+}
+
+/**
+ * The answer to the same names: first in the same order, compared name by name (replicas ask in
+ * the same order, and this costs no sorting); then in any order, by sorted text, which is worked
+ * out only when an answer for as many names exists.
+ */
+function findAnswer(answers: readonly CachedAnswer[], names: ResourceNames): CachedAnswer | undefined {
+  let sorted: string | undefined;
+  for (const answer of answers) {
+    if (names === undefined || answer.names === undefined) {
+      if (names === answer.names) return answer;
+      continue;
+    }
+    if (answer.names.length !== names.length) continue;
+    if (sameOrder(answer.names, names)) return answer;
+    sorted ??= sortedKey(names);
+    answer.sortedKey ??= sortedKey(answer.names);
+    if (answer.sortedKey === sorted) return answer;
+  }
+  return undefined;
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sortedKey(names: readonly string[]): string {
+  return [...names].sort().join('\n');
 }

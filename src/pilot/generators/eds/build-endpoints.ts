@@ -2,7 +2,7 @@
 // of the service port, narrowed to a subset's labels for subset clusters.
 import type { ClusterLoadAssignment } from '../../../xds/generated/envoy/config/endpoint/v3/ClusterLoadAssignment.js';
 import { parseClusterName, type ClusterKey } from '../../../xds/index.js';
-import type { PushContext } from '../../model/push-context.js';
+import type { DestinationRule, PushContext } from '../../model/push-context.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { ServiceEndpoint } from '../../model/service.js';
 import { findSubset } from '../shared/merge-traffic-policy.js';
@@ -38,6 +38,31 @@ export function endpointSourceOf(proxy: Proxy, push: PushContext, key: ClusterKe
   if (!key.subset) return { all, subsetLabels: undefined };
   const subset = findSubset(push.destinationRuleFor(proxy, key.host)?.spec, key.subset);
   return { all, subsetLabels: subset ? (subset.labels ?? {}) : null };
+}
+
+/**
+ * {@link endpointSourceOf} for many cluster names of one request, looking each host and port up
+ * once: the names of a service's default and subset clusters come one after another, and all
+ * read the same service, endpoint list and DestinationRule.
+ */
+export function createEndpointSources(proxy: Proxy, push: PushContext): (key: ClusterKey) => EndpointSource {
+  let host: string | undefined;
+  let port = 0;
+  let all: readonly ServiceEndpoint[] = [];
+  // null: not looked up yet for this host.
+  let rule: DestinationRule | undefined | null = null;
+  return (key) => {
+    if (key.host !== host || key.port !== port) {
+      host = key.host;
+      port = key.port;
+      all = push.endpoints(key.host, key.port, push.service(key.host, proxy.namespace)?.namespace);
+      rule = null;
+    }
+    if (!key.subset) return { all, subsetLabels: undefined };
+    if (rule === null) rule = push.destinationRuleFor(proxy, key.host);
+    const subset = findSubset(rule?.spec, key.subset);
+    return { all, subsetLabels: subset ? (subset.labels ?? {}) : null };
+  };
 }
 
 /** The endpoints a source selects. */

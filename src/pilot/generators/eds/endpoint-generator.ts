@@ -1,13 +1,15 @@
 // The EDS generator: ClusterLoadAssignments for the clusters a proxy subscribes to.
 import type { ClusterLoadAssignment } from '../../../xds/generated/envoy/config/endpoint/v3/ClusterLoadAssignment.js';
-import { ENDPOINT_TYPE, parseClusterName } from '../../../xds/index.js';
+import { ENDPOINT_TYPE } from '../../../xds/index.js';
 import type { ServiceEndpoint } from '../../model/service.js';
 import type { Generator, ResourceNames, XdsResource } from '../generator.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Proxy } from '../../model/proxy.js';
 import { toXdsResource } from '../xds-resource.js';
 import { buildClusters } from '../cds/build-clusters.js';
-import { endpointSourceOf, selectEndpoints } from './build-endpoints.js';
+import { createAssignmentCache } from './assignment-cache.js';
+import { createEndpointSources, selectEndpoints } from './build-endpoints.js';
+import { clusterKeyOf } from './cluster-name-keys.js';
 import { buildLocalityLbEndpoints } from './locality-lb-endpoints.js';
 
 /** The message type of EDS resources. */
@@ -22,35 +24,20 @@ export const endpointGenerator: Generator = {
   generate(proxy: Proxy, push: PushContext, names: ResourceNames): readonly XdsResource[] {
     const clusterNames = names ?? edsClusterNames(proxy, push);
     const ipOnly = proxy.generator === 'grpc';
+    const sourceOf = createEndpointSources(proxy, push);
     return clusterNames.map((name) => {
-      const key = parseClusterName(name);
+      const key = clusterKeyOf(name);
       if (!key || key.direction !== 'outbound') return assignment(name, [], ipOnly);
-      const source = endpointSourceOf(proxy, push, key);
-      // An assignment depends only on its name, the endpoint list and the subset's labels. The
-      // registry hands out the same list object until the endpoints change, so the packed
-      // assignment is kept across pushes for as long as that list lives.
-      let cache = byEndpointList.get(source.all);
-      if (!cache) byEndpointList.set(source.all, (cache = new Map()));
-      const cacheKey = `${name}|${ipOnly ? 'ip' : 'any'}|${source.subsetLabels === null ? '!' : labelsKey(source.subsetLabels)}`;
-      let resource = cache.get(cacheKey);
-      if (!resource) cache.set(cacheKey, (resource = assignment(name, selectEndpoints(source), ipOnly)));
-      return resource;
+      // An assignment depends only on its name, the endpoint list and the subset's labels, so the
+      // packed one is kept across pushes for as long as the registry hands out the same list.
+      const source = sourceOf(key);
+      return assignments.assignment(name, source, ipOnly, () => assignment(name, selectEndpoints(source), ipOnly));
     });
   },
 };
 
-const byEndpointList = new WeakMap<readonly ServiceEndpoint[], Map<string, XdsResource>>();
-
-/** Subset labels as text, remembered per frozen labels object (a DestinationRule's, the same object while it is unchanged). */
-const labelKeys = new WeakMap<object, string>();
-
-function labelsKey(labels: Readonly<Record<string, string>> | undefined): string {
-  if (!labels) return '{}';
-  if (!Object.isFrozen(labels)) return JSON.stringify(labels);
-  let key = labelKeys.get(labels);
-  if (key === undefined) labelKeys.set(labels, (key = JSON.stringify(labels)));
-  return key;
-}
+/** One cache for the process, as the registry's endpoint lists are shared by every push. */
+const assignments = createAssignmentCache();
 
 function assignment(name: string, endpoints: readonly ServiceEndpoint[], ipOnly: boolean): XdsResource {
   const cla: ClusterLoadAssignment = { cluster_name: name, endpoints: buildLocalityLbEndpoints(endpoints, { ipOnly }) };

@@ -45,22 +45,31 @@ export function buildDefaultServiceRoute(hostname: string, port: number, ctx: Ro
 /**
  * The last virtual host of a sidecar route configuration, for hosts no service claims: under
  * ALLOW_ANY it forwards to PassthroughCluster with no timeout; under REGISTRY_ONLY it answers 502.
+ * The object is shared and deeply frozen, so that its encoding is kept across pushes.
  */
 export function buildCatchAllVirtualHost(outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY'): VirtualHost {
   if (outboundTrafficPolicy === 'ALLOW_ANY') {
-    return {
+    return (allowAny ??= deepFreeze({
       name: ALLOW_ANY_VHOST,
       domains: ['*'],
       routes: [{ name: ALLOW_ANY_VHOST, match: { prefix: '/' }, route: { cluster: PASSTHROUGH_CLUSTER, timeout: { seconds: 0 }, max_stream_duration: { grpc_timeout_header_max: { seconds: 0 } } } }],
       include_request_attempt_count: true,
-    };
+    }));
   }
-  return {
+  return (blockAll ??= deepFreeze({
     name: BLOCK_ALL_VHOST,
     domains: ['*'],
     routes: [{ name: BLOCK_ALL_VHOST, match: { prefix: '/' }, direct_response: { status: 502 } }],
     include_request_attempt_count: true,
-  };
+  }));
+}
+
+let allowAny: VirtualHost | undefined;
+let blockAll: VirtualHost | undefined;
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
+  return Object.freeze(value);
 }
 
 /**

@@ -8,15 +8,8 @@ import type { Service } from '../../model/service.js';
 import { buildDefaultServiceRoute, isHttpOrSniffed } from './default-routes.js';
 import { buildHttpRoutes } from './http-route.js';
 import { MESH_GATEWAY, type RouteContext } from './route-context.js';
-import { domainWithPort, serviceDomains } from './virtual-host-domains.js';
+import { buildUniqueVirtualHosts, type VirtualHostWrapper } from './unique-virtual-hosts.js';
 import { claimServices, virtualServiceHosts } from './virtual-service-hosts.js';
-
-/** Virtual hosts before domains are worked out: the services and plain hosts that share routes. */
-interface VirtualHostWrapper {
-  readonly services: readonly Service[];
-  readonly hosts: readonly string[];
-  readonly routes: Route[];
-}
 
 /**
  * The virtual hosts for `ctx.listenerPort`, sorted by name (`host:port`). A gRPC context treats
@@ -58,34 +51,5 @@ export function buildOutboundVirtualHosts(ctx: RouteContext): VirtualHost[] {
     const build = (c: RouteContext): Route[] => [buildDefaultServiceRoute(s.hostname, port, c)];
     wrappers.push({ services: [s], hosts: [], routes: ctx.routeCache ? ctx.routeCache.routes(s, 'default', ctx, build) : build(ctx) });
   }
-  return toVirtualHosts(wrappers, ctx);
-}
-
-function toVirtualHosts(wrappers: readonly VirtualHostWrapper[], ctx: RouteContext): VirtualHost[] {
-  const port = ctx.listenerPort;
-  const grpc = ctx.flavor === 'grpc';
-  const names = new Set<string>();
-  const used = new Set<string>();
-  const knownFqdns = new Set(wrappers.flatMap((w) => w.services.flatMap((s) => [s.hostname, domainWithPort(s.hostname, port)])));
-  const out: VirtualHost[] = [];
-  const add = (hostname: string, routes: Route[], domains: string[], altHosts: readonly string[]): void => {
-    const name = domainWithPort(hostname, port);
-    if (names.has(name)) return;
-    names.add(name);
-    const unique = domains.filter((d) => {
-      const key = d.toLowerCase();
-      if (used.has(key) || (altHosts.includes(d) && knownFqdns.has(d))) return false;
-      used.add(key);
-      return true;
-    });
-    if (unique.length > 0) out.push({ name, domains: unique, routes, include_request_attempt_count: true });
-  };
-  for (const w of wrappers) {
-    for (const h of w.hosts) add(h, w.routes, grpc ? [h, domainWithPort(h, port)] : [h], []);
-    for (const s of w.services) {
-      const { domains, altHosts } = serviceDomains(s, ctx.proxy, grpc ? port : undefined);
-      add(s.hostname, w.routes, domains, altHosts);
-    }
-  }
-  return out.sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : 0));
+  return buildUniqueVirtualHosts(wrappers, ctx);
 }

@@ -15,7 +15,9 @@ type Lookup =
   | { readonly service: false; readonly host: string; readonly result: DestinationRule | undefined };
 
 interface RouteEntry {
-  readonly key: string;
+  readonly part: string;
+  /** The context's part of the key (see contextKey). */
+  readonly context: string;
   readonly lookups: readonly Lookup[];
   readonly routes: Route[];
 }
@@ -48,17 +50,17 @@ export function createRouteCache(): RouteCache {
   return {
     rotate: (push) => bySource.rotate(push),
     routes(source, part, ctx, build) {
-      const key = `${part}|${ctx.flavor}|${ctx.listenerPort}|${ctx.tls}|${[...ctx.gatewayNames].join(',')}|${proxyViewKey(ctx.proxy)}`;
+      const context = contextKey(ctx);
       let entries = bySource.get(source);
       if (!entries) bySource.set(source, (entries = []));
-      const at = entries.findIndex((e) => e.key === key);
+      const at = entries.findIndex((e) => e.part === part && e.context === context);
       const found = at >= 0 ? entries[at] : undefined;
       if (found && found.lookups.every((l) => answers(ctx.push, ctx.proxy, l))) return found.routes;
       const recorder = recordLookups(ctx.push, ctx.proxy);
       const routes = build({ ...ctx, push: recorder.push });
       if (at >= 0) entries.splice(at, 1);
       if (recorder.cacheable) {
-        entries.unshift({ key, lookups: recorder.lookups, routes });
+        entries.unshift({ part, context, lookups: recorder.lookups, routes });
         if (entries.length > MAX_ENTRIES_PER_SOURCE) entries.length = MAX_ENTRIES_PER_SOURCE;
       }
       return routes;
@@ -67,6 +69,18 @@ export function createRouteCache(): RouteCache {
       return bySource.size;
     },
   };
+}
+
+/** What a context contributes to an entry's key, worked out once per context (a context serves a whole route configuration). */
+const contextKeys = new WeakMap<RouteContext, string>();
+
+function contextKey(ctx: RouteContext): string {
+  let key = contextKeys.get(ctx);
+  if (key === undefined) {
+    key = `${ctx.flavor}|${ctx.listenerPort}|${ctx.tls}|${[...ctx.gatewayNames].join(',')}|${proxyViewKey(ctx.proxy)}`;
+    contextKeys.set(ctx, key);
+  }
+  return key;
 }
 
 function answers(push: PushContext, proxy: Proxy, lookup: Lookup): boolean {
@@ -98,13 +112,14 @@ function recordLookups(push: PushContext, viewer: Proxy): { push: PushContext; l
     gatewaysFor: (proxy) => (untracked(), push.gatewaysFor(proxy)),
     service(host, namespace) {
       const result = push.service(host, namespace);
-      out.lookups.push({ service: true, host, namespace, result });
+      // Routes to several subsets of one host ask the same thing again: it need be checked only once.
+      if (!out.lookups.some((l) => l.service && l.host === host && l.namespace === namespace)) out.lookups.push({ service: true, host, namespace, result });
       return result;
     },
     destinationRuleFor(proxy, host) {
       const result = push.destinationRuleFor(proxy, host);
-      if (proxy === viewer) out.lookups.push({ service: false, host, result });
-      else untracked();
+      if (proxy !== viewer) untracked();
+      else if (!out.lookups.some((l) => !l.service && l.host === host)) out.lookups.push({ service: false, host, result });
       return result;
     },
   };

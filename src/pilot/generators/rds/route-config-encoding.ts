@@ -1,102 +1,53 @@
-// RouteConfiguration encoding that reuses the bytes of routes already encoded: a sidecar's route
-// configuration holds a virtual host per service, and a new push usually changes few of them.
-import type { Route } from '../../../xds/generated/envoy/config/route/v3/Route.js';
+// RouteConfiguration encoding that reuses the bytes of virtual hosts already encoded: a sidecar's
+// route configuration holds a virtual host per service, and a new push usually changes few of them.
 import type { RouteConfiguration } from '../../../xds/generated/envoy/config/route/v3/RouteConfiguration.js';
-import type { VirtualHost } from '../../../xds/generated/envoy/config/route/v3/VirtualHost.js';
-import { TYPE_URL_PREFIX, encodeMessage, messageType } from '../../../xds/index.js';
+import { TYPE_URL_PREFIX, encodeMessage } from '../../../xds/index.js';
 import type { XdsResource } from '../generator.js';
+import { bufferView } from './proto-wire.js';
+import { virtualHostField } from './virtual-host-encoding.js';
 
 const ROUTE_CONFIGURATION = 'envoy.config.route.v3.RouteConfiguration';
-const VIRTUAL_HOST = 'envoy.config.route.v3.VirtualHost';
-const ROUTE = 'envoy.config.route.v3.Route';
-
-/** The encoded `routes` fields of a virtual host, per routes list; lists are shared and never changed once built. */
-const encodedRoutes = new WeakMap<readonly Route[], Buffer>();
-
-let fieldKeys: { virtualHosts: Buffer; routes: Buffer } | undefined;
-
-/** The wire keys (field number, length-delimited) of the two repeated fields spliced in. */
-function keys(): { virtualHosts: Buffer; routes: Buffer } {
-  fieldKeys ??= {
-    virtualHosts: varint((fieldId(ROUTE_CONFIGURATION, 'virtual_hosts') << 3) | 2),
-    routes: varint((fieldId(VIRTUAL_HOST, 'routes') << 3) | 2),
-  };
-  return fieldKeys;
-}
-
-function fieldId(typeName: string, field: string): number {
-  const found = messageType(typeName).fields[field];
-  if (!found) throw new Error(`${typeName} has no field ${field}`);
-  return found.id;
-}
-
-function varint(n: number): Buffer {
-  const bytes: number[] = [];
-  let v = n >>> 0;
-  while (v > 0x7f) {
-    bytes.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  bytes.push(v);
-  return Buffer.from(bytes);
-}
-
-function view(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function routesBytes(routes: readonly Route[]): Buffer {
-  let bytes = encodedRoutes.get(routes);
-  if (!bytes) {
-    const parts: Buffer[] = [];
-    for (const route of routes) {
-      const encoded = encodeMessage(ROUTE, route);
-      parts.push(keys().routes, varint(encoded.byteLength), view(encoded));
-    }
-    encodedRoutes.set(routes, (bytes = Buffer.concat(parts)));
-  }
-  return bytes;
-}
-
-/**
- * The encoded fields of a virtual host other than its routes, remembered per routes list and
- * JSON text: virtual hosts are rebuilt every push, but mostly with the same name and domains.
- */
-const encodedShells = new WeakMap<readonly Route[], Map<string, Buffer>>();
-
-function shellBytes(shell: Omit<VirtualHost, 'routes'>, routes: readonly Route[] | undefined): Buffer {
-  if (!routes) return view(encodeMessage(VIRTUAL_HOST, shell));
-  let byJson = encodedShells.get(routes);
-  if (!byJson) encodedShells.set(routes, (byJson = new Map()));
-  const json = JSON.stringify(shell);
-  let bytes = byJson.get(json);
-  if (!bytes) {
-    // A routes list is shared by the hosts of one VirtualService; more variants than that are churn.
-    if (byJson.size >= 64) byJson.clear();
-    byJson.set(json, (bytes = view(encodeMessage(VIRTUAL_HOST, shell))));
-  }
-  return bytes;
-}
 
 /**
  * Encodes `rc` as a RouteConfiguration. The bytes decode to what encodeMessage would give, with
  * the repeated fields `virtual_hosts` and `routes` written after the other fields of their
- * message (protobuf allows any field order). Each routes list is encoded once and its bytes are
- * reused for as long as the list lives, so routes kept across pushes are not encoded again.
- * In strict mode every part is field-checked as encodeMessage checks it.
+ * message (protobuf allows any field order). Virtual hosts and routes lists are encoded once and
+ * their bytes reused while the routes list lives (see virtualHostField), so what a new push
+ * leaves unchanged is not encoded again. In strict mode every new part is field-checked as
+ * encodeMessage checks it.
  */
 export function encodeRouteConfiguration(rc: RouteConfiguration): Buffer {
   const { virtual_hosts: vhosts, ...rest } = rc;
-  const parts: Buffer[] = [view(encodeMessage(ROUTE_CONFIGURATION, rest))];
-  for (const { routes, ...shell } of vhosts ?? []) {
-    const head = shellBytes(shell, routes ?? undefined);
-    const tail = routes ? routesBytes(routes) : EMPTY;
-    parts.push(keys().virtualHosts, varint(head.byteLength + tail.byteLength), head, tail);
+  const parts: Buffer[] = [bufferView(encodeMessage(ROUTE_CONFIGURATION, rest))];
+  if (vhosts) {
+    for (let start = 0; start < vhosts.length; start += RUN_LENGTH) {
+      const run: Buffer[] = [];
+      for (let i = start; i < Math.min(start + RUN_LENGTH, vhosts.length); i++) run.push(virtualHostField(vhosts[i]!));
+      parts.push(joinRun(run));
+    }
   }
   return Buffer.concat(parts);
 }
 
-const EMPTY = Buffer.alloc(0);
+/**
+ * Virtual host fields are joined in runs of this many, each run kept while its fields are the
+ * same Buffers: joining a thousand small Buffers costs more than copying their bytes, so a push
+ * that changes one virtual host joins one run of them and the runs.
+ */
+export const RUN_LENGTH = 32;
+
+/** Joined runs by their first field, with the fields they were joined from. */
+const joinedRuns = new WeakMap<Buffer, { readonly fields: readonly Buffer[]; readonly bytes: Buffer }>();
+
+/** `fields` (at least one) joined: the same Buffer as last time when the fields are the same Buffers, in order. */
+export function joinRun(fields: readonly Buffer[]): Buffer {
+  const first = fields[0]!;
+  const known = joinedRuns.get(first);
+  if (known && known.fields.length === fields.length && known.fields.every((f, i) => f === fields[i])) return known.bytes;
+  const bytes = fields.length === 1 ? first : Buffer.concat(fields);
+  joinedRuns.set(first, { fields, bytes });
+  return bytes;
+}
 
 /** A RouteConfiguration as an xDS resource named after it, encoded by {@link encodeRouteConfiguration}. */
 export function routeConfigurationResource(rc: RouteConfiguration): XdsResource {

@@ -10,7 +10,8 @@ export function domainWithPort(host: string, port: number): string {
 }
 
 function ipv6Compliant(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
+  // Only an IPv6 address has a colon, and isIP is costly next to this test (it runs per domain, per push).
+  return host.includes(':') && isIP(host) === 6 ? `[${host}]` : host;
 }
 
 /** `domain`, and `domain:port` too when `port` is given. */
@@ -49,18 +50,59 @@ export function altHostnames(hostname: string, proxyDomain: string, port?: numbe
   return out;
 }
 
+/** A service's domains and short forms, as {@link serviceDomains} gives them. */
+export interface ServiceDomains {
+  readonly domains: readonly string[];
+  /** `domains` lowercased, the form in which a route configuration keeps each domain once. */
+  readonly keys: readonly string[];
+  readonly altHosts: readonly string[];
+}
+
+/**
+ * How many proxy DNS domains (and gRPC ports) one service's domains are kept for; past that they
+ * are worked out again, rather than kept without bound.
+ */
+const MAX_VIEWS_PER_SERVICE = 32;
+/** Domains per frozen service (the registries' objects), by proxy DNS domain (and port for gRPC). */
+const domainsOf = new WeakMap<Service, Map<string, ServiceDomains>>();
+
 /**
  * The domains of a service's virtual host (Istio's generateVirtualHostDomains): the hostname,
  * its short forms, and its non-wildcard addresses. Envoy-style sidecars ignore the port in host
  * matching, so `port` is given only for proxyless gRPC, which needs `host:port` forms.
- * `altHosts` are the short forms, which lose to a service whose real name they are.
+ * `altHosts` are the short forms, which lose to a service whose real name they are. The arrays
+ * are frozen, and for a frozen service the same ones are returned for the same DNS domain and
+ * port: a route configuration asks for every service's, every push.
  */
-export function serviceDomains(service: Service, proxy: Proxy, port?: number): { domains: string[]; altHosts: string[] } {
+export function serviceDomains(service: Service, proxy: Proxy, port?: number): ServiceDomains {
+  const key = port === undefined ? proxy.dnsDomain : `${proxy.dnsDomain}|${port}`;
+  let byKey = domainsOf.get(service);
+  const known = byKey?.get(key);
+  if (known) return known;
   const altHosts = altHostnames(service.hostname, proxy.dnsDomain, port);
   const domains = [...withPort(service.hostname, port), ...altHosts];
   for (const address of service.addresses) {
     if (address.includes('/') || address === '0.0.0.0' || address === '::') continue;
     domains.push(...withPort(address, port));
   }
-  return { domains, altHosts };
+  const keys = domains.map((d) => d.toLowerCase());
+  const result: ServiceDomains = Object.freeze({ domains: Object.freeze(domains), keys: Object.freeze(keys), altHosts: Object.freeze(altHosts) });
+  if (Object.isFrozen(service) && Object.isFrozen(service.addresses)) {
+    if (!byKey) domainsOf.set(service, (byKey = new Map()));
+    if (byKey.size >= MAX_VIEWS_PER_SERVICE) byKey.clear();
+    byKey.set(key, result);
+  }
+  return result;
+}
+
+/** The last virtual host name worked out per frozen service, with its port (most services have one). */
+const namesOf = new WeakMap<Service, { readonly port: number; readonly name: string }>();
+
+/** A service's virtual host name on `port` (`reviews.default.svc.cluster.local:9080`): {@link domainWithPort}, kept per frozen service. */
+export function serviceVirtualHostName(service: Service, port: number): string {
+  const known = namesOf.get(service);
+  if (known?.port === port) return known.name;
+  const name = domainWithPort(service.hostname, port);
+  if (Object.isFrozen(service)) namesOf.set(service, { port, name });
+  return name;
 }

@@ -4,9 +4,20 @@ import { hostCovers, isWildcardHost, resolveHost } from '../../../api/index.js';
 import type { VirtualService } from '../../model/push-context.js';
 import { asVirtualServiceView } from './virtual-service-view.js';
 
-/** The VirtualService's hosts, fully qualified in its namespace (`reviews` → `reviews.default.svc.cluster.local`). */
-export function virtualServiceHosts(vs: VirtualService): string[] {
-  return (asVirtualServiceView(vs.spec).hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace));
+/** Resolved hosts per frozen VirtualService (Galley's snapshot objects), which cannot change under them. */
+const resolvedHosts = new WeakMap<VirtualService, readonly string[]>();
+
+/**
+ * The VirtualService's hosts, fully qualified in its namespace (`reviews` →
+ * `reviews.default.svc.cluster.local`). Resolved once per frozen VirtualService, and then the same
+ * frozen array is returned: every route and listener generator asks for them, every push.
+ */
+export function virtualServiceHosts(vs: VirtualService): readonly string[] {
+  const known = resolvedHosts.get(vs);
+  if (known) return known;
+  const hosts = Object.freeze((asVirtualServiceView(vs.spec).hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace)));
+  if (Object.isFrozen(vs) && Object.isFrozen(vs.spec) && Object.isFrozen(vs.metadata)) resolvedHosts.set(vs, hosts);
+  return hosts;
 }
 
 /**

@@ -29,3 +29,17 @@ test('Should not start a new generation for a push it has seen before', () => {
   cache.rotate(second);
   assert.equal(cache.get(a), 'A');
 });
+
+test('Should keep a value set again under the same key, and drop it two pushes after its last use', () => {
+  const cache = createPushGenerations<object, string>();
+  const a = key('a');
+  cache.rotate({});
+  cache.set(a, 'A');
+  cache.set(a, 'A2');
+  assert.equal(cache.get(a), 'A2');
+  assert.equal(cache.size, 1);
+  cache.rotate({});
+  cache.rotate({});
+  assert.equal(cache.get(a), undefined);
+  assert.equal(cache.size, 0);
+});

@@ -20,10 +20,21 @@ export interface PushGenerations<K extends object, V> {
   readonly size: number;
 }
 
-/** Creates an empty two-generation cache. */
+/** A value and the generation that last used it. */
+interface Stamped<V> {
+  value: V;
+  used: number;
+}
+
+/**
+ * Creates an empty two-generation cache. One map holds both generations, each value stamped with
+ * the generation that last used it; a new generation sweeps out what the ending one did not use.
+ * (Moving every value from a previous map to a new one as it is used cost more than the sweep, and
+ * each push's new map was garbage to collect.)
+ */
 export function createPushGenerations<K extends object, V>(): PushGenerations<K, V> {
-  let current = new Map<K, V>();
-  let previous = new Map<K, V>();
+  const entries = new Map<K, Stamped<V>>();
+  let generation = 0;
   let latest: PushToken | undefined;
   const seen = new WeakSet<PushToken>();
   return {
@@ -31,24 +42,26 @@ export function createPushGenerations<K extends object, V>(): PushGenerations<K,
       if (push === latest || seen.has(push)) return;
       seen.add(push);
       latest = push;
-      previous = current;
-      current = new Map();
+      for (const [key, entry] of entries) if (entry.used < generation) entries.delete(key);
+      generation++;
     },
     get(key) {
-      const hit = current.get(key);
-      if (hit !== undefined) return hit;
-      const old = previous.get(key);
-      if (old !== undefined) {
-        previous.delete(key);
-        current.set(key, old);
-      }
-      return old;
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      entry.used = generation;
+      return entry.value;
     },
     set(key, value) {
-      current.set(key, value);
+      const entry = entries.get(key);
+      if (entry) {
+        entry.value = value;
+        entry.used = generation;
+      } else {
+        entries.set(key, { value, used: generation });
+      }
     },
     get size() {
-      return current.size + previous.size;
+      return entries.size;
     },
   };
 }
