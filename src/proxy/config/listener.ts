@@ -50,6 +50,10 @@ export interface HttpConnectionManagerConfig {
   readonly maxRequestHeadersKb: number;
   readonly useRemoteAddress: boolean;
   readonly generateRequestId: boolean;
+  /** Normalise request paths (RFC 3986 dot segments, unreserved escapes) before routing and policy. */
+  readonly normalizePath?: boolean;
+  /** Merge runs of slashes in request paths before routing and policy. */
+  readonly mergeSlashes?: boolean;
   readonly forwardClientCertDetails?: string;
   readonly upgradeTypes: readonly string[];
   /** Network RBAC filters listed before the connection manager in the filter chain, in order. */

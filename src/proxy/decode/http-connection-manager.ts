@@ -52,6 +52,8 @@ export function decodeHttpConnectionManager(m: HttpConnectionManager__Output, er
     maxRequestHeadersKb: wrapped(m.max_request_headers_kb, HCM_DEFAULTS.maxRequestHeadersKb),
     useRemoteAddress: wrappedBool(m.use_remote_address, false),
     generateRequestId: wrappedBool(m.generate_request_id, true),
+    ...(wrappedBool(m.normalize_path, false) ? { normalizePath: true } : {}),
+    ...(m.merge_slashes ? { mergeSlashes: true } : {}),
     ...(m.forward_client_cert_details ? { forwardClientCertDetails: String(m.forward_client_cert_details) } : {}),
     upgradeTypes,
   };

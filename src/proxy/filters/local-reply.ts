@@ -17,6 +17,8 @@ export const LOCAL_REPLY_BODY = {
   JWT_MISSING: 'Jwt is missing',
   JWT_INVALID: 'Jwt verification fails',
   OVERFLOW: 'upstream connect error or disconnect/reset before headers. reset reason: overflow',
+  /** 400: a request path that cannot be normalised. */
+  BAD_PATH: 'Bad Request',
 } as const;
 
 const RESET_REASON: Readonly<Record<UpstreamFailure, string>> = {

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { DownstreamExchange } from '../http/exchange.js';
 import { sendMirror } from './mirror.js';
 import { HeaderMap } from '../http/headers.js';
+import { mergeSlashesOnly, normalizeRequestPath } from '../http/path-normalize.js';
 import type { ResponseHead } from '../http/message.js';
 import { evaluateCors, applyCorsResponseHeaders, resolveCorsPolicy } from '../filters/cors.js';
 import { decideFault } from '../filters/fault.js';
@@ -71,6 +72,7 @@ export class ActiveStream {
       startTraces: false,
     });
     mutateForwardedClientCert(head.headers, exchange.connection, config.hcm.forwardClientCertDetails);
+    if ((config.hcm.normalizePath || config.hcm.mergeSlashes) && !this.normalizePath(head)) return;
     this.exchangePeerMetadata();
     const table = config.routeTable();
     const selection = table?.select(head, config.clock.random);
@@ -91,6 +93,23 @@ export class ActiveStream {
       signal: this.policyAbort.signal,
     };
     runPolicyFilters(policies, request, (verdict) => this.onPolicyVerdict(verdict, table, selection));
+  }
+
+  /**
+   * Puts the path in the form routes and policies match against (the app resolves `/a/../admin`
+   * as `/admin`, so a rule on `/admin` must see that too). False, with 400 sent, when it cannot.
+   */
+  private normalizePath(head: DownstreamExchange['head']): boolean {
+    const { hcm } = this.config;
+    if (!head.path.startsWith('/')) return true;
+    const normalized = hcm.normalizePath ? normalizeRequestPath(head.path, hcm.mergeSlashes === true) : mergeSlashesOnly(head.path);
+    if (normalized !== undefined) {
+      head.path = normalized;
+      return true;
+    }
+    this.exchange.body.discard();
+    this.sendLocal(400, LOCAL_REPLY_BODY.BAD_PATH);
+    return false;
   }
 
   private onPolicyVerdict(verdict: PolicyVerdict, table: RouteTable | undefined, selection: ReturnType<RouteTable['select']>): void {

@@ -52,8 +52,8 @@ function filters(): HttpFilterConfig[] {
   ];
 }
 
-async function serve(): Promise<number> {
-  const hcm = { statPrefix: 'inbound_0.0.0.0_8080', httpFilters: filters(), codec: 'http1', streamIdleTimeoutMs: 0, requestTimeoutMs: 0, requestHeadersTimeoutMs: 0, maxRequestHeadersKb: 60, useRemoteAddress: false, generateRequestId: false, upgradeTypes: [] } as HttpConnectionManagerConfig;
+async function serve(httpFilters: HttpFilterConfig[] = filters(), extra: Partial<HttpConnectionManagerConfig> = {}): Promise<number> {
+  const hcm = { ...extra, statPrefix: 'inbound_0.0.0.0_8080', httpFilters, codec: 'http1', streamIdleTimeoutMs: 0, requestTimeoutMs: 0, requestHeadersTimeoutMs: 0, maxRequestHeadersKb: 60, useRemoteAddress: false, generateRequestId: false, upgradeTypes: [] } as HttpConnectionManagerConfig;
   const table = createRouteTable(routeConfig([virtualHost('all', ['*'], [route('r', routeMatch({ kind: 'prefix', value: '/' }), { action: { kind: 'direct_response', status: 200, body: 'hello' } })])]));
   const config: StreamConfig = {
     direction: 'inbound',
@@ -80,9 +80,9 @@ async function serve(): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-function get(port: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string | undefined }> {
+function get(port: number, headers: Record<string, string> = {}, path = '/books'): Promise<{ status: number; body: string; type: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/books', headers: { ...headers, connection: 'close' } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers: { ...headers, connection: 'close' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), type: res.headers['content-type'] }));
@@ -99,6 +99,20 @@ test('Should run jwt_authn then RBAC before the route: no token is 403, a valid 
   const bad = await get(port, { authorization: `Bearer ${token.slice(0, -4)}AAAA` });
   assert.equal(bad.status, 401);
   assert.equal(bad.body, 'Jwt verification fails');
+});
+
+test('Should match policies against the normalised path, so dot segments and escapes cannot slip past a DENY', async () => {
+  const deny: HttpRbacConfig = {
+    rules: { action: 'DENY', policies: [{ name: 'ns[default]-policy[no-admin]-rule[0]', permissions: [{ kind: 'url_path', match: { kind: 'exact', value: '/admin', ignoreCase: false } }], principals: [{ kind: 'any' }] }] },
+    rulesStatPrefix: '',
+    shadowRulesStatPrefix: '',
+  };
+  const port = await serve([{ name: 'envoy.filters.http.rbac', kind: 'rbac', rbac: deny }, { name: 'envoy.filters.http.router', kind: 'router' }], { normalizePath: true });
+  for (const path of ['/admin', '/public/../admin', '/./admin', '/%61dmin', '/admin?x=1']) {
+    assert.equal((await get(port, {}, path)).status, 403, path);
+  }
+  assert.equal((await get(port, {}, '/books')).status, 200);
+  assert.equal((await get(port, {}, '/a%zz')).status, 400, 'a path that cannot be normalised');
 });
 
 test('Should take remote_ip from the last x-forwarded-for entry unless the peer address is trusted', () => {

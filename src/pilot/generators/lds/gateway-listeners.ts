@@ -43,6 +43,7 @@ function buildListener(name: string, servers: readonly GatewayServer[], proxy: P
       rds: adsRds(routeName),
       http_filters: buildHttpFilters(fc, options.security),
       use_remote_address: { value: true },
+      normalize_path: { value: true },
       forward_client_cert_details: 'SANITIZE_SET',
       set_current_client_cert_details: { subject: { value: true }, cert: true, dns: true, uri: true },
     })],

@@ -62,6 +62,7 @@ function buildPortListener(port: number, entries: readonly { service: Service; c
       rds: adsRds(String(port)),
       http_filters: buildHttpFilters(fc, options.security),
       use_remote_address: { value: false },
+      normalize_path: { value: true },
     })],
   });
 

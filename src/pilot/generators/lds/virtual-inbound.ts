@@ -93,6 +93,8 @@ function inboundHcm(port: number, cluster: string, httpFilters: HttpConnectionMa
     },
     http_filters: httpFilters ?? [],
     use_remote_address: { value: false },
+    // Istio's default path normalisation (BASE): routes and policies see the path the app resolves.
+    normalize_path: { value: true },
     forward_client_cert_details: 'APPEND_FORWARD',
     set_current_client_cert_details: { subject: { value: true }, dns: true, uri: true },
   };
