@@ -33,7 +33,9 @@ export interface ListenerSecurity {
    * under PeerAuthentication this becomes a TLS chain (transport socket, ALPN match) and, when
    * PERMISSIVE, the plaintext one as well. With port 0 it is asked about virtualInbound's
    * passthrough chain for undeclared ports: returning that chain alone keeps it as the listener's
-   * default chain; anything else replaces it with the chains returned.
+   * default chain (unless another chain matches on transport or ALPN); anything else replaces it
+   * with the chains returned. Chains returned for port 0 may match a `destination_port`: they are
+   * placed before the port-less ones, and dropped for ports the listener already serves.
    */
   inboundFilterChains(ctx: FilterChainContext, plaintext: FilterChain): readonly FilterChain[];
 }

@@ -20,8 +20,9 @@ import { httpConnectionManagerFilter, tcpProxyFilter } from './network-filters.j
  * `virtualInbound` on 0.0.0.0 at the inbound capture port. Chains, in order: the capture port
  * itself to BlackHoleCluster (no loops); each workload port (HTTP ports through a connection
  * manager with an inline route, others through a TCP proxy), as the security hook shapes them;
- * and InboundPassthroughCluster for ports the workload did not declare: the default chain, or
- * port-less chains after the others when the hook splits it by transport (mTLS).
+ * and InboundPassthroughCluster for ports the workload did not declare: chains the hook gives
+ * ports of their own (port-level mTLS), then the default chain, or port-less chains last when the
+ * hook splits it by transport or any chain matches on transport or ALPN (mTLS).
  */
 export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, options: ListenerOptions): Listener {
   const idle = push.mesh.tcpIdleTimeoutMs;
@@ -54,11 +55,20 @@ export function buildVirtualInboundListener(proxy: Proxy, push: PushContext, opt
     name: VIRTUAL_INBOUND_LISTENER,
     filters: [...options.security.networkFilters(passthrough), tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER, { cluster: INBOUND_PASSTHROUGH_CLUSTER }, idle)],
   };
-  // Undeclared ports follow the workload's mTLS mode too: when the hook splits the passthrough
-  // chain by transport, its variants become port-less chains, tried after every declared port.
+  // Undeclared ports follow the workload's mTLS mode too: the hook may split the passthrough chain
+  // by transport, and give ports of their own (port-level mTLS) chains matching them; a port
+  // already served above keeps only its own chains.
+  const served = new Set(chains.map((c) => c.filter_chain_match?.destination_port?.value));
   const passthroughChains = options.security.inboundFilterChains(passthrough, plainPassthrough);
-  const split = passthroughChains.length !== 1 || passthroughChains[0] !== plainPassthrough;
-  if (split) chains.push(...passthroughChains);
+  const portOf = (c: FilterChain) => c.filter_chain_match?.destination_port?.value ?? 0;
+  chains.push(...passthroughChains.filter((c) => portOf(c) !== 0 && !served.has(portOf(c))));
+  const portless = passthroughChains.filter((c) => portOf(c) === 0);
+  // Envoy hands the default chain every connection no chain matches, also one that reached a
+  // port's chains but none of their transports: a STRICT port's plaintext. So it stays the default
+  // only while no chain narrows by transport or ALPN.
+  const narrowed = chains.some((c) => c.filter_chain_match?.transport_protocol || c.filter_chain_match?.application_protocols?.length);
+  const split = narrowed || portless.length !== 1 || portless[0] !== plainPassthrough;
+  if (split) chains.push(...portless);
   return {
     name: VIRTUAL_INBOUND_LISTENER,
     address: { socket_address: { address: '0.0.0.0', port_value: options.virtualInboundPort } },

@@ -14,13 +14,15 @@ import { modePolicy, peerAuthentication } from './testing.js';
 const WORKLOAD = { labels: { app: 'reviews' }, workloadPorts: [{ name: 'http', port: 9080 }, { name: 'tcp-db', port: 5432 }] };
 
 /** virtualInbound as the sidecar LDS generator builds it with Istio's security hook, packed strictly. */
-function virtualInbound(resources: readonly AnyResource[]): Listener {
+function virtualInbound(resources: readonly AnyResource[], namespace = 'default'): Listener {
   const push = testPush({ resources });
-  const out = createSidecarLdsGenerator({ security: ISTIO_LISTENER_SECURITY }).generate(fakeProxy(WORKLOAD), push, ['virtualInbound']);
+  const out = createSidecarLdsGenerator({ security: ISTIO_LISTENER_SECURITY }).generate(fakeProxy({ ...WORKLOAD, namespace }), push, ['virtualInbound']);
   assert.equal(out.length, 1);
   return out[0]!.message as Listener;
 }
 
+const reviewsPolicy = (mode: 'PERMISSIVE' | 'DISABLE', portLevelMtls: Record<string, { mode: 'STRICT' }>) =>
+  peerAuthentication('default', 'reviews', { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode }, portLevelMtls });
 const chainsOf = (l: Listener, port: number) => (l.filter_chains ?? []).filter((c) => c.filter_chain_match?.destination_port?.value === port);
 const passthroughOf = (l: Listener) => (l.filter_chains ?? []).filter((c) => !c.filter_chain_match?.destination_port);
 const tlsOf = (c: FilterChain | undefined) => unpackAny<DownstreamTlsContext>(c?.transport_socket?.typed_config as AnyMessage);
@@ -92,6 +94,36 @@ describe('inbound mTLS chains', () => {
     assert.deepEqual(passthroughOf(strict).map((c) => c.name), ['virtualInbound']);
     const permissive = passthroughOf(virtualInbound([]));
     assert.deepEqual(summary(permissive).map((c) => [c.transport, c.mtls]), [['tls', true], ['raw_buffer', false], ['tls', false]]);
+  });
+
+  it("Should require mTLS on an undeclared port that port-level mTLS makes STRICT, ahead of the passthrough chains that keep the workload's mode", () => {
+    for (const mode of ['PERMISSIVE', 'DISABLE'] as const) {
+      const l = virtualInbound([reviewsPolicy(mode, { '9000': { mode: 'STRICT' }, '15006': { mode: 'STRICT' } })]);
+      const on9000 = chainsOf(l, 9000);
+      assert.deepEqual(summary(on9000), [{ transport: 'tls', alpn: undefined, mtls: true }], mode);
+      assert.deepEqual(on9000.map((c) => c.filters?.at(-1)?.name), ['envoy.filters.network.tcp_proxy']);
+      // No default chain: Envoy would hand it the plaintext connections to 9000 that no chain matches.
+      assert.equal(l.default_filter_chain, undefined, mode);
+      const passthrough = passthroughOf(l);
+      const expected = mode === 'PERMISSIVE' ? [['tls', true], ['raw_buffer', false], ['tls', false]] : [[undefined, false]];
+      assert.deepEqual(summary(passthrough).map((c) => [c.transport, c.mtls]), expected, mode);
+      const chains = l.filter_chains ?? [];
+      assert.ok(chains.indexOf(on9000[0]!) < chains.indexOf(passthrough[0]!), mode);
+      assert.equal(chainsOf(l, 15006).length, 1, 'the capture port keeps only its blackhole chain');
+    }
+  });
+
+  it('Should drop the default chain when a declared port is STRICT under a DISABLE workload, so plaintext to it has no chain', () => {
+    const l = virtualInbound([reviewsPolicy('DISABLE', { '9080': { mode: 'STRICT' } })]);
+    assert.deepEqual(summary(chainsOf(l, 9080)), [{ transport: 'tls', alpn: undefined, mtls: true }]);
+    assert.equal(l.default_filter_chain, undefined);
+    assert.deepEqual(summary(passthroughOf(l)), [{ transport: undefined, alpn: undefined, mtls: false }]);
+  });
+
+  it("Should apply a selector policy in the root namespace to a sidecar there that it selects", () => {
+    const root = peerAuthentication('istio-system', 'reviews', { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } });
+    assert.deepEqual(summary(chainsOf(virtualInbound([root], 'istio-system'), 9080)), [{ transport: 'tls', alpn: undefined, mtls: true }]);
+    assert.equal(chainsOf(virtualInbound([root], 'default'), 9080).length, 2);
   });
 
   it('Should keep the TLS inspector before any chain is chosen', () => {

@@ -55,9 +55,18 @@ describe('PeerAuthentication precedence', () => {
     assert.equal(modeOf([selecting('z-strict', 'STRICT'), selecting('m-disable', 'DISABLE')]), 'DISABLE');
   });
 
-  it('Should ignore selector policies in the root namespace', () => {
-    const rootSelecting = peerAuthentication('istio-system', 'reviews', { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'DISABLE' } });
-    assert.equal(modeOf([rootSelecting, modePolicy('istio-system', 'default', 'STRICT')]), 'STRICT');
+  it("Should apply a selector policy in the root namespace to the root namespace's workloads it selects, and not mesh-wide", () => {
+    const rootSelecting = peerAuthentication('istio-system', 'reviews', {
+      selector: { matchLabels: { app: 'reviews' } },
+      mtls: { mode: 'DISABLE' },
+      portLevelMtls: { '9080': { mode: 'PERMISSIVE' } },
+    });
+    const resources = [rootSelecting, modePolicy('istio-system', 'default', 'STRICT')];
+    const inRoot = (labels: Record<string, string>) => ({ namespace: 'istio-system', labels });
+    assert.equal(modeOf(resources, 0, inRoot({ app: 'reviews' })), 'DISABLE');
+    assert.equal(modeOf(resources, 9080, inRoot({ app: 'reviews' })), 'PERMISSIVE');
+    assert.equal(modeOf(resources, 0, inRoot({ app: 'ratings' })), 'STRICT');
+    assert.equal(modeOf(resources), 'STRICT');
   });
 
   it('Should treat a policy with empty matchLabels as namespace-wide', () => {

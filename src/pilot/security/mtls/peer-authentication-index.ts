@@ -22,7 +22,8 @@ export interface PeerAuthenticationIndex {
    * The effective policy of a workload. Precedence is workload (a policy in its namespace whose
    * selector matches), then namespace (no selector), then mesh (no selector, root namespace);
    * among several at one level the first by name wins (Heddle keeps no creation time, and Istio
-   * breaks creation-time ties by name). Selector policies in the root namespace are ignored.
+   * breaks creation-time ties by name). A selector policy in the root namespace is a workload
+   * policy of the root namespace's workloads only, never mesh-wide.
    */
   forWorkload(workload: WorkloadRef): EffectivePeerAuthentication;
 }
@@ -43,7 +44,8 @@ export function createPeerAuthenticationIndex(config: ConfigSnapshot, rootNamesp
     let entry = byNamespace.get(ns);
     if (!entry) byNamespace.set(ns, (entry = { selecting: [] }));
     if (isNamespaceWide(resource)) entry.wide ??= resource;
-    else if (ns !== rootNamespace) entry.selecting.push(resource);
+    // Kept in the root namespace too: forWorkload reads only the workload's own namespace's selectors.
+    else entry.selecting.push(resource);
   }
   const mesh = byNamespace.get(rootNamespace)?.wide;
   const answers = new Map<string, EffectivePeerAuthentication>();
