@@ -58,7 +58,7 @@ function meshTls(sans: string[]): UpstreamTlsConfig {
   return { sni: 'outbound_.9080_._.reviews.default.svc.cluster.local', alpn: ['istio-peer-exchange', 'istio'], certificateSecret: 'default', validationSecret: 'ROOTCA', matchSubjectAltNames: sans };
 }
 
-function clusterWith(tlsConfig: UpstreamTlsConfig, store: SecretStore): { cluster: RouterClusterImpl; host: Host } {
+function clusterWith(tlsConfig: UpstreamTlsConfig, store: SecretStore, extra: Partial<ClusterConfig> = {}): { cluster: RouterClusterImpl; host: Host } {
   const config: ClusterConfig = {
     name: 'outbound|9080||reviews.default.svc.cluster.local',
     type: 'STATIC',
@@ -72,6 +72,7 @@ function clusterWith(tlsConfig: UpstreamTlsConfig, store: SecretStore): { cluste
       clusterName: 'reviews',
       localities: [{ locality: { region: '', zone: '', subZone: '' }, weight: 1, priority: 0, endpoints: [{ address: '127.0.0.1', port, weight: 1, healthStatus: 'HEALTHY', tlsMode: 'istio' }] }],
     },
+    ...extra,
   };
   const contexts = new SecureContextCache(store);
   const upstream = createUpstreamCluster(config, { clock: { now: Date.now }, random: Math.random, timers: { setTimeout, clearTimeout, setInterval, clearInterval } as never });
@@ -125,6 +126,16 @@ test('Should fail the connection as a connect failure (UF) when the server SAN m
   assert.ok(res instanceof UpstreamError);
   assert.equal(res.failure, 'connect_failure');
   assert.match(transportFailureReason(res) ?? '', /^TLS_error: ERR_TLS_CERT_ALTNAME_INVALID/);
+});
+
+test("Should fail as a connect failure (UF) under auto_san_validation when the certificate is not valid for the request's host", async () => {
+  const { cluster, host } = clusterWith(meshTls([]), provisioned(), { autoSni: true, autoSanValidation: true });
+  const res = await get(cluster.client(host, 'http1', 'reviews:9080'));
+  assert.ok(res instanceof UpstreamError);
+  assert.equal(res.failure, 'connect_failure');
+  assert.match(transportFailureReason(res) ?? '', /^TLS_error: ERR_TLS_CERT_ALTNAME_INVALID/);
+  const missing = await get(cluster.client(host, 'http1'));
+  assert.ok(missing instanceof UpstreamError && missing.failure === 'connect_failure', 'no authority, nothing to verify against: refused');
 });
 
 test('Should fail at once with "tls: secret default not ready" while the certificate secret is missing', async () => {

@@ -10,7 +10,7 @@ import { computeRequestHash } from '../upstream/hash-key.js';
 import type { Host } from '../upstream/host.js';
 import type { UpstreamCluster } from '../upstream/cluster.js';
 import { createUnavailableClient } from '../tls/unavailable-client.js';
-import type { UpstreamTransports } from '../tls/upstream-transport.js';
+import { authorityHost, type UpstreamTransports } from '../tls/upstream-transport.js';
 import { RequestAdmission } from './request-admission.js';
 
 /** Most ORIGINAL_DST destinations kept with an open pool; the oldest is closed past this. */
@@ -52,11 +52,15 @@ export class RouterClusterImpl implements RouterCluster {
    * pick for the host's `tlsMode`. A changed transport (a rotated certificate, new TLS settings,
    * TLS turned on or off) retires the previous pool: its open connections finish their requests,
    * new requests get new connections. While the TLS context is unavailable, a client that fails
-   * every request as a connect failure (UF) with the reason.
+   * every request as a connect failure (UF) with the reason. `authority` is the request's, for
+   * the cluster's auto_sni and auto_san_validation.
    */
-  client(host: UpstreamHost, protocol: 'http1' | 'http2'): UpstreamClient {
+  client(host: UpstreamHost, protocol: 'http1' | 'http2', authority?: string): UpstreamClient {
     const config = this.config;
-    const resolved = this.transports.resolve(config.transportSocketMatches, (host as { readonly tlsMode?: string }).tlsMode, protocol);
+    const auto = config.autoSni || config.autoSanValidation
+      ? { autoSni: config.autoSni === true, autoSanValidation: config.autoSanValidation === true, host: authorityHost(authority) }
+      : undefined;
+    const resolved = this.transports.resolve(config.transportSocketMatches, (host as { readonly tlsMode?: string }).tlsMode, protocol, auto);
     if (!resolved.ok) return createUnavailableClient(resolved.reason);
     const transport = resolved.transport;
     const key = `${protocol}|${host.address}|${host.port}`;

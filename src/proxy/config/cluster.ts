@@ -69,6 +69,10 @@ export interface ClusterConfig {
   readonly maxRequestsPerConnection?: number;
   readonly idleTimeoutMs?: number;
   readonly transportSocketMatches: readonly TransportSocketMatch[];
+  /** `auto_sni`: send the request's host (`:authority` without the port) as SNI. */
+  readonly autoSni?: boolean;
+  /** `auto_san_validation`: the server certificate must be valid for the request's host. */
+  readonly autoSanValidation?: boolean;
   /** Inline endpoints (STATIC and DNS clusters). */
   readonly loadAssignment?: LoadAssignment;
   /** `upstream_bind_config`: the source address for upstream connections (127.0.0.6 inbound). */

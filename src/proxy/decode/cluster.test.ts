@@ -112,7 +112,50 @@ test('Should accept file-based secrets named over SDS, which the agent serves fr
   assert.deepEqual(c.transportSocketMatches, [{ name: 'tls', match: {}, tls: { alpn: [], certificateSecret: 'file-cert:/etc/certs/cert.pem~/etc/certs/key.pem', validationSecret: 'file-root:/etc/certs/ca.pem', matchSubjectAltNames: [] } }]);
 });
 
+const HTTP_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+const UPSTREAM_TLS = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
+
+function httpOptions(upstream: { [key: string]: Json }): { [key: string]: Json } {
+  return { [HTTP_OPTIONS]: { '@type': `type.googleapis.com/${HTTP_OPTIONS}`, upstream_http_protocol_options: upstream } };
+}
+
+function simpleTls(validation: { [key: string]: Json }): { [key: string]: Json } {
+  return { name: 'tls', typed_config: { '@type': UPSTREAM_TLS, common_tls_context: validation } };
+}
+
+test("Should read auto_sni and auto_san_validation from the upstream HTTP options of a SIMPLE DestinationRule's cluster", () => {
+  const c = decoded(cluster({
+    typed_extension_protocol_options: httpOptions({ auto_sni: true, auto_san_validation: true }),
+    transport_socket: simpleTls({ combined_validation_context: { default_validation_context: {}, validation_context_sds_secret_config: { name: 'file-root:system' } } }),
+  }));
+  assert.equal(c.autoSni, true);
+  assert.equal(c.autoSanValidation, true);
+  const plain = decoded(cluster({}));
+  assert.equal(plain.autoSni, undefined);
+  assert.equal(plain.autoSanValidation, undefined);
+});
+
 const ERROR_CASES: ReadonlyArray<{ name: string; extra: { [key: string]: Json }; expect: RegExp }> = [
+  {
+    name: 'SAN matchers in an inline validation context without a trusted CA',
+    extra: { transport_socket: simpleTls({ validation_context: { match_subject_alt_names: [{ exact: 'api.example.com' }] } }) },
+    expect: /^transport_socket\.typed_config\.common_tls_context\.validation_context\.match_subject_alt_names: subject alt name matching needs a trusted CA/,
+  },
+  {
+    name: 'typed SAN matchers in a combined validation context without an SDS validation secret',
+    extra: { transport_socket: simpleTls({ combined_validation_context: { default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'api.example.com' } }] } } }) },
+    expect: /^transport_socket\.typed_config\.common_tls_context\.combined_validation_context\.default_validation_context\.match_typed_subject_alt_names: subject alt name matching needs a trusted CA/,
+  },
+  {
+    name: 'auto_san_validation over a transport socket without a validation context',
+    extra: { typed_extension_protocol_options: httpOptions({ auto_sni: true, auto_san_validation: true }), transport_socket: simpleTls({ validation_context: {} }) },
+    expect: /^typed_extension_protocol_options\.upstream_http_protocol_options\.auto_san_validation: transport socket tls has no validation context/,
+  },
+  {
+    name: 'override_auto_sni_header',
+    extra: { typed_extension_protocol_options: httpOptions({ auto_sni: true, override_auto_sni_header: 'x-host' }) },
+    expect: /upstream_http_protocol_options\.override_auto_sni_header: not supported$/,
+  },
   { name: 'a load_balancing_policy cluster', extra: { lb_policy: 'LOAD_BALANCING_POLICY_CONFIG' }, expect: /^lb_policy: unsupported load balancing policy LOAD_BALANCING_POLICY_CONFIG$/ },
   {
     name: 'an unknown transport socket',

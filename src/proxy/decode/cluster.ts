@@ -81,6 +81,13 @@ export function decodeCluster(any: AnyMessage): DecodeResult<ClusterConfig> {
   const legacyProtocol = c.http2_protocol_options ? 'http2' : c.protocol_selection === 'USE_DOWNSTREAM_PROTOCOL' ? 'downstream' : 'http1';
   const maxRequestsPerConnection = options.maxRequestsPerConnection ?? wrapped(c.max_requests_per_connection);
   const upstreamBindAddress = c.upstream_bind_config?.source_address?.address;
+  const transportSocketMatches = decodeTransportSocketMatches(c, errors);
+  // Without a trusted CA the chain is not verified, so a host-name check would prove nothing.
+  if (options.autoSanValidation) {
+    for (const m of transportSocketMatches) {
+      if (m.tls && !m.tls.validationSecret) errors.add('typed_extension_protocol_options.upstream_http_protocol_options.auto_san_validation', `transport socket ${m.name} has no validation context to verify against`);
+    }
+  }
   return errors.finish({
     name: c.name,
     type,
@@ -93,7 +100,9 @@ export function decodeCluster(any: AnyMessage): DecodeResult<ClusterConfig> {
     upstreamProtocol: options.upstreamProtocol ?? legacyProtocol,
     ...(maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-    transportSocketMatches: decodeTransportSocketMatches(c, errors),
+    transportSocketMatches,
+    ...(options.autoSni ? { autoSni: true } : {}),
+    ...(options.autoSanValidation ? { autoSanValidation: true } : {}),
     ...(c.load_assignment ? { loadAssignment: decodeLoadAssignmentMessage(c.load_assignment, errors, 'load_assignment') } : {}),
     ...(upstreamBindAddress ? { upstreamBindAddress } : {}),
     ...(serviceHost ? { serviceHost } : {}),

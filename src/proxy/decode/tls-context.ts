@@ -16,7 +16,10 @@ interface CommonTls {
   readonly matchSubjectAltNames: readonly string[];
 }
 
-/** The parts of a CommonTlsContext the runtime uses: ALPN, SDS secret names, exact SAN matches. */
+/**
+ * The parts of a CommonTlsContext the runtime uses: ALPN, SDS secret names, exact SAN matches.
+ * SAN matches without an SDS validation context are an error, as in Envoy.
+ */
 export function decodeCommonTlsContext(c: CommonTlsContext__Output | null, errors: DecodeErrors, path: string): CommonTls {
   if (!c) return { alpn: [], matchSubjectAltNames: [] };
   if (c.tls_certificates.length > 0) errors.add(`${path}.tls_certificates`, 'inline certificates are not supported; use SDS');
@@ -24,6 +27,7 @@ export function decodeCommonTlsContext(c: CommonTlsContext__Output | null, error
   const certificateSecret = c.tls_certificate_sds_secret_configs[0]?.name;
   let validationSecret: string | undefined;
   let validation: CertificateValidationContext__Output | null | undefined;
+  let validationPath = `${path}.combined_validation_context.default_validation_context`;
   switch (c.validation_context_type) {
     case undefined:
       break;
@@ -36,6 +40,7 @@ export function decodeCommonTlsContext(c: CommonTlsContext__Output | null, error
       break;
     case 'validation_context':
       validation = c.validation_context;
+      validationPath = `${path}.validation_context`;
       if (validation?.trusted_ca) errors.add(`${path}.validation_context.trusted_ca`, 'inline trusted CAs are not supported; use SDS');
       break;
     default:
@@ -46,12 +51,17 @@ export function decodeCommonTlsContext(c: CommonTlsContext__Output | null, error
   const matchSubjectAltNames: string[] = [];
   validation?.match_subject_alt_names.forEach((m, i) => {
     if (m.match_pattern === 'exact' && m.exact) matchSubjectAltNames.push(m.exact);
-    else errors.add(`${path}.default_validation_context.match_subject_alt_names[${i}]`, 'only exact subject alt name matches are supported');
+    else errors.add(`${validationPath}.match_subject_alt_names[${i}]`, 'only exact subject alt name matches are supported');
   });
   validation?.match_typed_subject_alt_names.forEach((m, i) => {
     if (m.matcher?.match_pattern === 'exact' && m.matcher.exact) matchSubjectAltNames.push(m.matcher.exact);
-    else errors.add(`${path}.default_validation_context.match_typed_subject_alt_names[${i}]`, 'only exact subject alt name matches are supported');
+    else errors.add(`${validationPath}.match_typed_subject_alt_names[${i}]`, 'only exact subject alt name matches are supported');
   });
+  // Envoy refuses SAN matchers without a trusted CA: an unverified chain could claim any SAN.
+  if (matchSubjectAltNames.length > 0 && !validationSecret) {
+    const field = validation?.match_subject_alt_names.length ? 'match_subject_alt_names' : 'match_typed_subject_alt_names';
+    errors.add(`${validationPath}.${field}`, 'subject alt name matching needs a trusted CA (validation_context_sds_secret_config)');
+  }
   return {
     alpn: c.alpn_protocols,
     ...(certificateSecret ? { certificateSecret } : {}),

@@ -1,4 +1,4 @@
-// A cluster's upstream HTTP options (typed_extension_protocol_options HttpProtocolOptions): protocol, idle timeout, requests per connection.
+// A cluster's upstream HTTP options (typed_extension_protocol_options HttpProtocolOptions): protocol, idle timeout, requests per connection, auto SNI and SAN validation.
 import type { HttpProtocolOptions__Output } from '../../xds/generated/envoy/extensions/upstreams/http/v3/HttpProtocolOptions.js';
 import type { ClusterConfig } from '../config/cluster.js';
 import type { DecodeErrors } from './decode-result.js';
@@ -10,11 +10,14 @@ export interface UpstreamHttpOptions {
   readonly upstreamProtocol?: ClusterConfig['upstreamProtocol'];
   readonly idleTimeoutMs?: number;
   readonly maxRequestsPerConnection?: number;
+  readonly autoSni?: boolean;
+  readonly autoSanValidation?: boolean;
 }
 
 /**
  * HttpProtocolOptions: explicit HTTP/1.1 or HTTP/2, the downstream's protocol, or auto (ALPN;
- * the sidecar treats it as the downstream's protocol). Upstream HTTP filters are errors.
+ * the sidecar treats it as the downstream's protocol), and `upstream_http_protocol_options`'
+ * auto_sni and auto_san_validation. Upstream HTTP filters and override_auto_sni_header are errors.
  */
 export function decodeHttpProtocolOptions(m: HttpProtocolOptions__Output, errors: DecodeErrors, path: string): UpstreamHttpOptions {
   let upstreamProtocol: ClusterConfig['upstreamProtocol'] | undefined;
@@ -32,6 +35,8 @@ export function decodeHttpProtocolOptions(m: HttpProtocolOptions__Output, errors
       break;
   }
   if (m.http_filters.length > 0) errors.add(`${path}.http_filters`, 'upstream HTTP filters are not supported');
+  const upstream = m.upstream_http_protocol_options;
+  if (upstream?.override_auto_sni_header) errors.add(`${path}.upstream_http_protocol_options.override_auto_sni_header`, 'not supported');
   const common = m.common_http_protocol_options;
   const idleTimeoutMs = durationMs(common?.idle_timeout);
   const maxRequestsPerConnection = wrapped(common?.max_requests_per_connection);
@@ -39,6 +44,8 @@ export function decodeHttpProtocolOptions(m: HttpProtocolOptions__Output, errors
     ...(upstreamProtocol ? { upstreamProtocol } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection } : {}),
+    ...(upstream?.auto_sni ? { autoSni: true } : {}),
+    ...(upstream?.auto_san_validation ? { autoSanValidation: true } : {}),
   };
 }
 

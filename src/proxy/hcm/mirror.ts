@@ -22,7 +22,7 @@ export function sendMirror(clusters: RouterClusters, clusterName: string, head: 
   const copy: RequestHead = { ...head, authority: shadowAuthority(head.authority), headers: head.headers.clone() };
   copy.headers.remove('x-envoy-attempt-count');
   const protocol = upstreamProtocolOf(cluster.config, head.protocol === 'HTTP/2' ? 'http2' : 'http1');
-  const request = cluster.client(host, protocol).request(copy, {
+  const request = cluster.client(host, protocol, copy.authority).request(copy, {
     onResponse: (_response, body) => body.discard(),
     onError: (_err: UpstreamError) => undefined,
   });

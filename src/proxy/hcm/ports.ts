@@ -37,8 +37,11 @@ export interface RouterCluster {
   readonly config: ClusterConfig;
   /** Picks a host; `avoid` holds hosts already tried. Undefined when none is healthy. */
   pickHost(head: RequestHead, hashPolicies: readonly HashPolicy[], sourceAddress: string, avoid: ReadonlySet<UpstreamHost> | undefined): UpstreamHost | undefined;
-  /** The pooled client for a host and protocol. ORIGINAL_DST clusters take the destination instead. */
-  client(host: UpstreamHost, protocol: 'http1' | 'http2'): UpstreamClient;
+  /**
+   * The pooled client for a host and protocol. ORIGINAL_DST clusters take the destination instead.
+   * `authority` is the request's, for auto_sni and auto_san_validation.
+   */
+  client(host: UpstreamHost, protocol: 'http1' | 'http2', authority?: string): UpstreamClient;
   /** The host to use for an ORIGINAL_DST cluster. */
   originalDestinationHost(address: string, port: number): UpstreamHost;
   /**

@@ -135,7 +135,7 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     cluster.hostRequestStarted(host);
     this.attemptStart = this.clock.now();
     if (req.perTryTimeoutMs > 0) this.tryTimer = this.clock.setTimeout(() => this.onTryTimeout(), req.perTryTimeoutMs);
-    this.request = cluster.client(host, protocol).request(req.head, this);
+    this.request = cluster.client(host, protocol, req.head.authority).request(req.head, this);
     req.relay.attach(this.request.body);
   }
 

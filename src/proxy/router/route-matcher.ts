@@ -17,8 +17,8 @@ type Check = (head: RequestHead) => boolean;
 
 /**
  * Compiles `match`. Envoy's order: runtime fraction, then headers, then query parameters, then
- * the path. A missing header fails a string condition (before `invert`) unless
- * treatMissingAsEmpty, when '' is tested instead. Prefix matches look at the path as sent; exact, regex and path-separated prefix
+ * the path. A missing header fails a string condition whether inverted or not, unless
+ * treatMissingAsEmpty, when '' is tested instead (and then inverted). Prefix matches look at the path as sent; exact, regex and path-separated prefix
  * matches at the path without its query. `caseSensitive: false` applies to every path kind but
  * regex, as in Envoy.
  */
@@ -63,10 +63,11 @@ function createHeaderCheck(h: HeaderMatch): Check {
   const invert = h.invert;
   if (h.match.kind === 'present') return (head) => (headerValueForMatch(head, name) !== undefined) !== invert;
   const test = createStringMatcher(h.match);
-  const missing = h.treatMissingAsEmpty === true ? test('') : false;
+  // Envoy: a missing header matches no string matcher, inverted or not, unless it counts as ''.
+  const missing = h.treatMissingAsEmpty === true ? test('') !== invert : false;
   return (head) => {
     const value = headerValueForMatch(head, name);
-    return (value === undefined ? missing : test(value)) !== invert;
+    return value === undefined ? missing : test(value) !== invert;
   };
 }
 

@@ -54,7 +54,7 @@ export function sendCheck(config: ExtAuthzConfig, check: RequestHead, deps: { cl
       resolve(result);
     };
     const onAbort = (): void => settle({ ok: false, error: 'cancelled' });
-    const upstream = cluster.client(host, upstreamProtocolOf(cluster.config, 'http1')).request(check, {
+    const upstream = cluster.client(host, upstreamProtocolOf(cluster.config, 'http1'), check.authority).request(check, {
       onResponse(head, body) {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -138,6 +138,34 @@ test('Should read the token from access_token by default and from the configured
   assert.equal(ignored.request.metadata.size, 0, 'the default header is not read when from_headers is set');
 });
 
+test('Should answer 401 when a valid Authorization token comes with a forged access_token, and pass the valid one alone', async () => {
+  const token = await sign({});
+  const forged = await sign({}, { key: strangerKey });
+  const config = istioConfig([provider('origins-0')]);
+  const mixed = await run(config, [['authorization', `Bearer ${token}`]], `/books?access_token=${forged}`);
+  assert.deepEqual(denial(mixed.verdict), { status: 401, body: 'Jwt verification fails' });
+  const alone = await run(config, [['authorization', `Bearer ${token}`]]);
+  assert.equal(alone.verdict.kind, 'continue');
+  const both = await run(config, [['authorization', `Bearer ${token}`]], `/books?access_token=${token}`);
+  assert.equal(both.verdict.kind, 'continue', 'the same valid token in two places passes');
+});
+
+test('Should verify every token of a provider: a forged second header value, parameter or cookie fails the provider alone too', async () => {
+  const token = await sign({});
+  const forged = await sign({}, { key: strangerKey });
+  const p0 = provider('p0', { fromHeaders: [{ name: 'authorization', valuePrefix: 'Bearer ' }], fromParams: ['token'], fromCookies: ['session'] });
+  const only: JwtAuthnConfig = { providers: [p0], rules: [{ match: routeMatch({ kind: 'prefix', value: '/' }), requires: { kind: 'provider', provider: 'p0' } }], bypassCorsPreflight: false };
+  const cases: { headers: [string, string][]; path: string }[] = [
+    { headers: [['authorization', `Bearer ${token}`], ['authorization', `Bearer ${forged}`]], path: '/books' },
+    { headers: [['authorization', `Bearer ${token}`]], path: `/books?token=${token}&token=${forged}` },
+    { headers: [['authorization', `Bearer ${token}`], ['cookie', `session=${forged}`]], path: '/books' },
+  ];
+  for (const c of cases) assert.deepEqual(denial((await run(only, c.headers, c.path)).verdict), { status: 401, body: 'Jwt verification fails' }, JSON.stringify(c.path));
+  const good = await run(only, [['authorization', `Bearer ${token}`], ['cookie', `session=${token}`]], `/books?token=${token}`);
+  assert.equal(good.verdict.kind, 'continue');
+  assert.equal(good.request.head.headers.get('authorization'), undefined, 'the verified header token is still removed');
+});
+
 test('Should copy the payload to forward_payload_header as base64url JSON', async () => {
   const token = await sign({ role: 'admin' });
   const { request } = await run(istioConfig([provider('origins-0', { forwardPayloadHeader: 'x-jwt-payload' })]), [['authorization', `Bearer ${token}`]]);

@@ -22,9 +22,10 @@ export interface JwtOutcome {
 const MISSING: JwtOutcome = { status: 'missing', verified: [] };
 const OK_NONE: JwtOutcome = { status: 'ok', verified: [] };
 
-/** Checks requirements for one request; each provider's token is verified at most once. */
+/** Checks requirements for one request; each token is verified at most once per provider and audience list. */
 export class JwtRequirementChecker {
   private readonly cache = new Map<string, Promise<JwtOutcome>>();
+  private readonly tokenCache = new Map<string, Promise<JwtOutcome>>();
 
   constructor(private readonly providers: ReadonlyMap<string, JwtProvider>, private readonly head: RequestHead) {}
 
@@ -54,9 +55,25 @@ export class JwtRequirementChecker {
     return outcome;
   }
 
+  /** Envoy's rule: every token in the provider's locations must verify, or the provider fails. */
   private async verify(provider: JwtProvider, audiences: readonly string[] | undefined): Promise<JwtOutcome> {
-    const token = provider.token(this.head);
-    if (!token) return MISSING;
+    const tokens = provider.tokens(this.head);
+    if (tokens.length === 0) return MISSING;
+    const outcomes = await Promise.all(tokens.map((t) => this.verifyToken(provider, t, audiences)));
+    return all(outcomes);
+  }
+
+  private verifyToken(provider: JwtProvider, token: JwtToken, audiences: readonly string[] | undefined): Promise<JwtOutcome> {
+    const key = `${provider.config.name}\u0000${audiences ? audiences.join(',') : '\u0001'}\u0000${tokenKey(token)}`;
+    let outcome = this.tokenCache.get(key);
+    if (!outcome) {
+      outcome = this.verifyTokenNow(provider, token, audiences);
+      this.tokenCache.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  private async verifyTokenNow(provider: JwtProvider, token: JwtToken, audiences: readonly string[] | undefined): Promise<JwtOutcome> {
     const issuer = provider.issuerOf(token.value);
     if (issuer === undefined) return { status: 'bad_format', verified: [] };
     if (provider.config.issuer && issuer !== provider.config.issuer) return { status: 'unknown_issuer', verified: [] };
@@ -64,24 +81,34 @@ export class JwtRequirementChecker {
     return check.status === 'ok' ? { status: 'ok', verified: [{ provider, token, payload: check.payload! }] } : { status: check.status, verified: [] };
   }
 
-  /** allow_missing's view: any token in any provider's locations, checked by the provider of its issuer. */
+  /**
+   * allow_missing's view: every token in any provider's locations, each checked by the first
+   * provider that looks there and accepts its issuer. A token no provider accepts is
+   * unknown_issuer, and any failing token fails the whole, so none reaches the app unverified.
+   */
   private async anyToken(): Promise<JwtOutcome> {
-    let found = false;
-    let best: JwtOutcome = MISSING;
-    for (const provider of this.providers.values()) {
-      const token = provider.token(this.head);
-      if (!token) continue;
-      found = true;
-      const issuer = provider.issuerOf(token.value);
-      if (issuer === undefined) return { status: 'bad_format', verified: [] };
-      if (provider.config.issuer && issuer !== provider.config.issuer) continue;
-      const outcome = await this.provider(provider, undefined);
-      if (outcome.status === 'ok') return outcome;
-      if (jwtFailureRank(outcome.status) > jwtFailureRank(best.status)) best = outcome;
+    const found = [...this.providers.values()].map((provider) => ({ provider, tokens: provider.tokens(this.head) }));
+    const checks: Promise<JwtOutcome>[] = [];
+    const seen = new Set<string>();
+    for (const { tokens } of found) {
+      for (const token of tokens) {
+        const key = tokenKey(token);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const issuer = found[0]!.provider.issuerOf(token.value);
+        if (issuer === undefined) return { status: 'bad_format', verified: [] };
+        const owner = found.find((f) => (!f.provider.config.issuer || f.provider.config.issuer === issuer) && f.tokens.some((t) => tokenKey(t) === key));
+        checks.push(owner ? this.verifyToken(owner.provider, token, undefined) : Promise.resolve({ status: 'unknown_issuer', verified: [] }));
+      }
     }
-    if (!found) return MISSING;
-    return best.status === 'missing' ? { status: 'unknown_issuer', verified: [] } : best;
+    if (checks.length === 0) return MISSING;
+    return all(await Promise.all(checks));
   }
+}
+
+/** A token's location and value: the same token found by two providers is one token. */
+function tokenKey(token: JwtToken): string {
+  return `${token.header ?? ''}\u0000${token.value}`;
 }
 
 function any(outcomes: readonly JwtOutcome[]): JwtOutcome {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RbacAction, RbacPermission, RbacPrincipal, ValueMatch } from '../../config/policy.js';
+import type { HeaderMatch } from '../../config/route.js';
 import type { ConnectionInfo } from '../../http/exchange.js';
 import { requestHead } from '../../router/route-fixtures.js';
 import type { DynamicMetadata } from '../policy-filter.js';
@@ -38,6 +39,20 @@ test('Should match header permissions on pseudo-headers and plain headers, with 
   assert.equal(matches({ kind: 'header', header: { name: 'x-team', match: exact('red'), invert: true } }), true);
   assert.equal(matches({ kind: 'header', header: { name: 'x-missing', match: { kind: 'present' }, invert: false } }), false);
   assert.equal(matches({ kind: 'header', header: { name: 'x-team', match: { kind: 'regex', value: 'bl.e' }, invert: false } }), true);
+});
+
+test('Should not match a missing header with an inverted string matcher, as Envoy, but match a present other value', () => {
+  const inverted = (match: HeaderMatch['match'], treatMissingAsEmpty = false): RbacPermission =>
+    ({ kind: 'header', header: { name: 'x-missing', match, invert: true, ...(treatMissingAsEmpty ? { treatMissingAsEmpty } : {}) } });
+  for (const m of [exact('admin'), prefix('adm'), { kind: 'suffix' as const, value: 'min', ignoreCase: false }, { kind: 'regex' as const, value: 'adm.*' }]) {
+    assert.equal(matches(inverted(m)), false, `missing header, inverted ${m.kind}`);
+  }
+  assert.equal(matches({ kind: 'header', header: { name: 'x-team', match: exact('admin'), invert: true } }), true, 'present other value, inverted');
+  assert.equal(matches({ kind: 'header', header: { name: 'x-team', match: exact('blue'), invert: true } }), false, 'present same value, inverted');
+  assert.equal(matches(inverted(exact('admin'), true)), true, 'treat_missing_header_as_empty tests the empty string, then inverts');
+  assert.equal(matches({ kind: 'header', header: { name: 'x-missing', match: { kind: 'present' }, invert: true } }), true, 'an inverted present match is the one that matches a missing header');
+  const deny = createRbacEngine({ action: 'DENY', policies: [{ name: 'p', permissions: [{ kind: 'header', header: { name: 'x-missing', match: exact('admin'), invert: true } }], principals: [{ kind: 'any' }] }] });
+  assert.equal(deny.evaluate(subject()).allowed, true, 'a DENY on an inverted matcher does not fire for a missing header');
 });
 
 test('Should match url_path against the path without its query', () => {

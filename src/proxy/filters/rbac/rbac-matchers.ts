@@ -41,12 +41,13 @@ function headerPredicate(h: HeaderMatch): RbacPredicate {
   const invert = h.invert;
   if (h.match.kind === 'present') return (s) => s.head !== undefined && (headerValueForMatch(s.head, name) !== undefined) !== invert;
   const test = createStringMatcher(h.match);
-  const missing = h.treatMissingAsEmpty === true ? test('') : false;
+  // Envoy: a missing header matches no string matcher, inverted or not, unless it counts as ''.
+  const missing = h.treatMissingAsEmpty === true ? test('') !== invert : false;
   // A network connection has no headers: a header rule never matches there, inverted or not.
   return (s) => {
     if (!s.head) return false;
     const value = headerValueForMatch(s.head, name);
-    return (value === undefined ? missing : test(value)) !== invert;
+    return value === undefined ? missing : test(value) !== invert;
   };
 }
 
