@@ -79,6 +79,8 @@ export interface DownstreamTlsConfig {
   readonly alpn: readonly string[];
   readonly certificateSecret?: string;
   readonly validationSecret?: string;
+  /** SANs a client certificate must carry one of (URI or DNS, exact); empty accepts any the roots sign. */
+  readonly matchSubjectAltNames?: readonly string[];
 }
 
 export interface FilterChainConfig {

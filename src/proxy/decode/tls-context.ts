@@ -84,5 +84,6 @@ export function decodeDownstreamTlsContext(m: DownstreamTlsContext__Output, erro
     alpn: common.alpn,
     ...(common.certificateSecret ? { certificateSecret: common.certificateSecret } : {}),
     ...(common.validationSecret ? { validationSecret: common.validationSecret } : {}),
+    ...(common.matchSubjectAltNames.length > 0 ? { matchSubjectAltNames: common.matchSubjectAltNames } : {}),
   };
 }

@@ -149,6 +149,18 @@ test("Should refuse a client certificate from a CA the validation secret doesn't
   assert.equal(seen.length, 0);
 });
 
+test('Should accept only client certificates carrying one of the chain\'s subject alt names (a MUTUAL gateway with subjectAltNames)', async () => {
+  const { port, seen, store } = await start({ ...MTLS, matchSubjectAltNames: ['sleep.default.svc'] });
+  provision(store);
+  const accepted = await exchangeOnce({ port, tls: clientTls(clientLeaf) }, 'ping', 'mtls|ping');
+  assert.equal(accepted.received, 'mtls|ping');
+  const other = await ca.issue({ uris: ['spiffe://cluster.local/ns/default/sa/other'] });
+  const refused = await exchangeOnce({ port, tls: clientTls(other) }, 'ping', 'mtls|ping');
+  assert.equal(refused.closed, true);
+  assert.equal(refused.received, '');
+  assert.equal(seen.length, 1);
+});
+
 test('Should close connections while the certificate secret is missing, and serve once it arrives', async () => {
   const { port, seen, store } = await start();
   store.set('ROOTCA', ca.validation);

@@ -78,6 +78,12 @@ export function createTlsTerminator(options: TlsTerminatorOptions): TerminateTls
         return;
       }
       const peerCertificate = presented && verify ? parsePeerCertificate(presented) : undefined;
+      const wanted = config.matchSubjectAltNames ?? [];
+      if (peerCertificate && wanted.length > 0 && !wanted.some((san) => peerCertificate.uriSans.includes(san) || peerCertificate.dnsSans.includes(san))) {
+        options.logger.debug({ listener: context.listenerName, chain: chain.name, uriSans: peerCertificate.uriSans, dnsSans: peerCertificate.dnsSans }, 'client certificate refused: no accepted subject alt name');
+        settle(undefined);
+        return;
+      }
       const alpn = secure.alpnProtocol || undefined;
       // tls.Server clears this when the handshake ends; a TLSSocket made around an accepted socket
       // keeps it set, and node:http2 would then wait forever for a 'secureConnect' that never comes.
