@@ -106,14 +106,10 @@ function decodePermission(p: Permission__Output, errors: DecodeErrors, path: str
       if (!p.not_rule) errors.add(`${path}.not_rule`, 'rule missing');
       return rule && { kind: 'not', rule };
     }
-    case 'header': {
-      const header = p.header ? decodeHeaderMatcher(p.header, errors, `${path}.header`) : undefined;
-      return header && { kind: 'header', header };
-    }
-    case 'url_path': {
-      const match = decodePathMatcher(p.url_path, errors, `${path}.url_path`);
-      return match && { kind: 'url_path', match };
-    }
+    case 'header':
+    case 'url_path':
+    case 'metadata':
+      return decodeRequestMatcher(p, p.rule, errors, path);
     case 'destination_ip': {
       const cidr = decodeCidr(p.destination_ip, errors, `${path}.destination_ip`);
       return cidr && { kind: 'destination_ip', cidr };
@@ -129,16 +125,37 @@ function decodePermission(p: Permission__Output, errors: DecodeErrors, path: str
       const match = decodeStringMatcher(p.requested_server_name, errors, `${path}.requested_server_name`);
       return match && { kind: 'requested_server_name', match };
     }
-    case 'metadata': {
-      const metadata = decodeMetadataMatcher(p.metadata, errors, `${path}.metadata`);
-      return metadata && { kind: 'metadata', metadata };
-    }
     case undefined:
       errors.add(path, 'no rule set');
       return undefined;
     default:
       errors.add(`${path}.${p.rule}`, 'not supported');
       return undefined;
+  }
+}
+
+/** The request matchers a permission and a principal share: a header, the URL path, or metadata. */
+type RequestMatcher = Extract<RbacPermission, { kind: 'header' | 'url_path' | 'metadata' }>;
+
+function decodeRequestMatcher(
+  m: Pick<Permission__Output, 'header' | 'url_path' | 'metadata'>,
+  kind: RequestMatcher['kind'],
+  errors: DecodeErrors,
+  path: string,
+): RequestMatcher | undefined {
+  switch (kind) {
+    case 'header': {
+      const header = m.header ? decodeHeaderMatcher(m.header, errors, `${path}.header`) : undefined;
+      return header && { kind, header };
+    }
+    case 'url_path': {
+      const match = decodePathMatcher(m.url_path, errors, `${path}.url_path`);
+      return match && { kind, match };
+    }
+    case 'metadata': {
+      const metadata = decodeMetadataMatcher(m.metadata, errors, `${path}.metadata`);
+      return metadata && { kind, metadata };
+    }
   }
 }
 
@@ -176,18 +193,10 @@ function decodePrincipal(p: Principal__Output, errors: DecodeErrors, path: strin
     case 'remote_ip':
     case 'source_ip':
       return cidr(p.identifier);
-    case 'header': {
-      const header = p.header ? decodeHeaderMatcher(p.header, errors, `${path}.header`) : undefined;
-      return header && { kind: 'header', header };
-    }
-    case 'url_path': {
-      const match = decodePathMatcher(p.url_path, errors, `${path}.url_path`);
-      return match && { kind: 'url_path', match };
-    }
-    case 'metadata': {
-      const metadata = decodeMetadataMatcher(p.metadata, errors, `${path}.metadata`);
-      return metadata && { kind: 'metadata', metadata };
-    }
+    case 'header':
+    case 'url_path':
+    case 'metadata':
+      return decodeRequestMatcher(p, p.identifier, errors, path);
     case undefined:
       errors.add(path, 'no identifier set');
       return undefined;
