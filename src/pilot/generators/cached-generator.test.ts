@@ -7,7 +7,7 @@ import { cachedByView, proxyViewKey } from './cached-generator.js';
 import type { Generator } from './generator.js';
 
 const proxy = (id: string, namespace: string, labels: Record<string, string>) =>
-  ({ id, type: 'sidecar', generator: 'envoy', namespace, labels, workloadPorts: [{ name: 'http', port: 8080 }], ipAddresses: ['10.0.0.1'] }) as unknown as Proxy;
+  ({ id, type: 'sidecar', generator: 'envoy', namespace, labels, workloadPorts: [{ name: 'http', port: 8080 }], ipAddresses: ['10.0.0.1'], interceptionMode: 'NONE' }) as unknown as Proxy;
 
 function counting(): Generator & { calls: number } {
   const g = {
@@ -43,8 +43,8 @@ test('Should build again for another namespace, other labels, other names or a n
   assert.equal(inner.calls, 5);
 });
 
-test('Should key a view by kind, namespace, sorted labels, workload ports and IP family', () => {
-  assert.equal(proxyViewKey(proxy('a', 'ns', { b: '2', a: '1' })), 'envoy|sidecar|ns|a=1,b=2|http:8080|v4');
+test('Should key a view by kind, namespace, sorted labels, workload ports, IP family and interception mode', () => {
+  assert.equal(proxyViewKey(proxy('a', 'ns', { b: '2', a: '1' })), 'envoy|sidecar|ns|a=1,b=2|http:8080|v4|NONE');
 });
 
 test('Should answer the same names asked in another order from the cache, and other names anew', () => {

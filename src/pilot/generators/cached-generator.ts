@@ -8,7 +8,8 @@ import type { Generator, ResourceNames, XdsResource } from './generator.js';
 /**
  * What decides a proxy's view of the config for the cached types: its kind, namespace (visibility,
  * DestinationRule precedence), labels (Sidecar and DestinationRule workload selectors, route
- * sourceLabels), workload ports (inbound clusters) and IP family (DNS lookup family). Proxies with
+ * sourceLabels), workload ports and interception mode (inbound clusters) and IP family (DNS
+ * lookup family). Proxies with
  * the same key get the same clusters and routes from one push context.
  */
 export function proxyViewKey(proxy: Proxy): string {
@@ -18,7 +19,7 @@ export function proxyViewKey(proxy: Proxy): string {
     .join(',');
   const ports = proxy.workloadPorts.map((p) => `${p.name ?? ''}:${p.port}`).join(',');
   const family = proxy.ipAddresses.some((a) => a.includes(':')) ? (proxy.ipAddresses.some((a) => !a.includes(':')) ? 'dual' : 'v6') : 'v4';
-  return `${proxy.generator}|${proxy.type}|${proxy.namespace}|${labels}|${ports}|${family}`;
+  return `${proxy.generator}|${proxy.type}|${proxy.namespace}|${labels}|${ports}|${family}|${proxy.interceptionMode}`;
 }
 
 /** What one view asked for in a push, and what it got. */

@@ -48,6 +48,12 @@ test('Should read a sidecar from an Istio node id and its metadata', () => {
   assert.equal(proxy.dnsDomain, 'default.svc.cluster.local');
   assert.deepEqual(proxy.workloadPorts, [{ name: 'http', port: 9080, protocol: 'TCP' }]);
   assert.equal(proxy.metadata['CLUSTER_ID'], 'Kubernetes');
+  assert.equal(proxy.interceptionMode, 'NONE', 'a node that does not say is not captured');
+});
+
+test('Should read INTERCEPTION_MODE REDIRECT from a captured sidecar', () => {
+  const proxy = parsed(nodeOf('sidecar~10.0.0.1~reviews-v1.default~default.svc.cluster.local', { INTERCEPTION_MODE: 'REDIRECT' }));
+  assert.equal(proxy.interceptionMode, 'REDIRECT');
 });
 
 test('Should take a router from the id, with namespace and IP from the id when metadata has none', () => {

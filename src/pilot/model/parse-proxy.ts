@@ -47,6 +47,7 @@ export function parseProxy(node: Node__Output | null | undefined): ParsedProxy {
     labels: labelsOf(metadata, warnings),
     dnsDomain: stringField(metadata, 'DNS_DOMAIN', warnings) ?? idParts?.domain ?? `${namespace}.svc.cluster.local`,
     workloadPorts: podPorts(metadata, warnings),
+    interceptionMode: stringField(metadata, 'INTERCEPTION_MODE', warnings) === 'REDIRECT' ? 'REDIRECT' : 'NONE',
     metadata,
   };
   return { ok: true, proxy, warnings };

@@ -29,6 +29,12 @@ export interface Proxy {
   readonly dnsDomain: string;
   /** Ports the workload serves (`POD_PORTS`). */
   readonly workloadPorts: readonly WorkloadPort[];
+  /**
+   * How its traffic reaches it (`INTERCEPTION_MODE`): `REDIRECT` under iptables capture, so inbound
+   * traffic is forwarded to the pod IP from 127.0.0.6; `NONE` (explicit mode, and any node that
+   * does not say) reaches the app on 127.0.0.1.
+   */
+  readonly interceptionMode: 'REDIRECT' | 'NONE';
   /** The raw node metadata, for anything not modelled. */
   readonly metadata: Readonly<Record<string, unknown>>;
 }

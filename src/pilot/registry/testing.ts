@@ -31,6 +31,7 @@ export function proxyOf(fields: Partial<Proxy> & { name?: string } = {}): Proxy 
     labels: {},
     dnsDomain: `${namespace}.svc.cluster.local`,
     workloadPorts: [],
+    interceptionMode: 'NONE',
     metadata: {},
     ...rest,
   };

@@ -71,6 +71,8 @@ export function nodeMetadata(options: SidecarOptions): Record<string, unknown> {
     CLUSTER_ID: identity.cluster,
     MESH_ID: identity.trustDomain,
     POD_PORTS: JSON.stringify(options.appPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))),
+    // Under capture Pilot sends inbound clusters that forward to the pod IP from 127.0.0.6.
+    INTERCEPTION_MODE: options.mode === 'capture' ? 'REDIRECT' : 'NONE',
     ...(options.metadata ?? {}),
   };
 }

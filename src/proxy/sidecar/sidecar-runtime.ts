@@ -11,7 +11,7 @@ import { createIstioMetrics, type IstioMetrics } from '../telemetry/istio-metric
 import { decodePeerMetadata, encodePeerMetadata } from '../telemetry/peer-metadata.js';
 import { peerWorkloadFromIdentity } from '../telemetry/workload-identity.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
-import { captureBindAddress, captureInboundClusters, captureInboundSource } from './capture-mode.js';
+import { captureBindAddress } from './capture-mode.js';
 import { createTlsTerminator } from '../tls/downstream-tls.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
 import { SecureContextCache } from '../tls/secure-context-cache.js';
@@ -83,7 +83,6 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
       })
     : undefined;
   const ip = options.identity.ip;
-  const inboundSource = captureInboundSource(ip);
   const listeners: ListenerManager = createListenerManager({
     networkFilters: filters,
     logger: log.child({ component: 'listeners' }),
@@ -112,7 +111,7 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
     listeners,
     metrics,
     async apply(config) {
-      clusters.apply(explicit ? config.clusters : captureInboundClusters(config.clusters, inboundSource), config.endpoints);
+      clusters.apply(config.clusters, config.endpoints);
       routes.apply(config.routes);
       const result = await listeners.apply(config.listeners);
       for (const failure of result.failed) log.error({ listener: failure.name, reason: failure.reason }, 'listener failed');

@@ -83,6 +83,17 @@ describe('sidecar, gateway and inbound clusters', () => {
     assert.ok(httpOptionsOfCluster(clusterNamed(clusters, 'inbound|7070||'))?.explicit_http_config?.http2_protocol_options);
   });
 
+  it('Should send inbound clusters to the original destination from the inbound source address under capture, ::6 for an IPv6 workload', () => {
+    const proxy = fakeProxy({ interceptionMode: 'REDIRECT', workloadPorts: [{ port: 8080, name: 'http' }] });
+    const inbound = clusterNamed(clustersFor(createFakePushContext({}), proxy), 'inbound|8080||');
+    assert.equal(inbound.type, 'ORIGINAL_DST');
+    assert.equal(inbound.lb_policy, 'CLUSTER_PROVIDED');
+    assert.equal(inbound.upstream_bind_config?.source_address?.address, '127.0.0.6');
+    assert.equal(inbound.load_assignment, undefined);
+    const v6 = fakeProxy({ interceptionMode: 'REDIRECT', ipAddresses: ['fd00::2'], workloadPorts: [{ port: 8080, name: 'http' }] });
+    assert.equal(clusterNamed(clustersFor(createFakePushContext({}), v6), 'inbound|8080||').upstream_bind_config?.source_address?.address, '::6');
+  });
+
   it('Should take an inbound port\'s protocol and istio.services metadata from the service that targets it', () => {
     const host = 'echo.default.svc.cluster.local';
     const svc = fakeService(host, [{ name: 'grpc', port: 9090, protocol: 'GRPC', targetPort: 19090 }]);

@@ -4,6 +4,7 @@ import { isIPv4 } from 'node:net';
 import type { Cluster } from '../../../xds/generated/envoy/config/cluster/v3/Cluster.js';
 import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER } from '../../../xds/index.js';
 import { durationFromMs } from '../shared/duration.js';
+import type { Proxy } from '../../model/proxy.js';
 import type { ClusterContext } from './cluster-context.js';
 import { finishCluster, setUseDownstreamProtocol, httpOptionsOf, type ClusterDraft } from './cluster-draft.js';
 
@@ -30,9 +31,14 @@ export function buildPassthroughCluster(ctx: ClusterContext): Cluster {
  */
 export function buildInboundPassthroughCluster(ctx: ClusterContext): Cluster {
   const cluster = passthrough(INBOUND_PASSTHROUGH_CLUSTER, ctx);
-  const v4 = ctx.proxy.ipAddresses.length === 0 || ctx.proxy.ipAddresses.some((a) => isIPv4(a));
-  cluster.upstream_bind_config = { source_address: { address: v4 ? INBOUND_PASSTHROUGH_BIND_V4 : INBOUND_PASSTHROUGH_BIND_V6, port_value: 0 } };
+  cluster.upstream_bind_config = inboundBindConfig(ctx.proxy);
   return cluster;
+}
+
+/** The source address of inbound forwards, which the capture rules let pass: 127.0.0.6, or ::6 for an IPv6-only proxy. */
+export function inboundBindConfig(proxy: Proxy): NonNullable<Cluster['upstream_bind_config']> {
+  const v4 = proxy.ipAddresses.length === 0 || proxy.ipAddresses.some((a) => isIPv4(a));
+  return { source_address: { address: v4 ? INBOUND_PASSTHROUGH_BIND_V4 : INBOUND_PASSTHROUGH_BIND_V6, port_value: 0 } };
 }
 
 function passthrough(name: string, ctx: ClusterContext): Cluster {

@@ -94,6 +94,7 @@ export function fakeProxy(overrides: Partial<Proxy> = {}): Proxy {
     labels: {},
     dnsDomain: 'default.svc.cluster.local',
     workloadPorts: [],
+    interceptionMode: 'NONE',
     metadata: {},
     ...overrides,
   };
