@@ -10,9 +10,16 @@ function peerFromWorkloadMetadata(value: string | undefined): PeerWorkload | und
   return { workload, namespace, principal: '', app: canonicalService, version: canonicalRevision, canonicalService, canonicalRevision, cluster };
 }
 
-/** `peer` with its principal set to `principal`, when there is one. */
+const withPrincipals = new WeakMap<PeerWorkload, Map<string, PeerWorkload>>();
+
+/** `peer` with its principal set to `principal`, when there is one; one object per pair, not per request. */
 function withPrincipal(peer: PeerWorkload, principal: string | undefined): PeerWorkload {
-  return principal && principal !== peer.principal ? { ...peer, principal } : peer;
+  if (!principal || principal === peer.principal) return peer;
+  let byPrincipal = withPrincipals.get(peer);
+  if (!byPrincipal) withPrincipals.set(peer, (byPrincipal = new Map()));
+  let out = byPrincipal.get(principal);
+  if (!out) byPrincipal.set(principal, (out = { ...peer, principal }));
+  return out;
 }
 
 /** Publishes the stream's request event, if anyone listens. */
