@@ -34,8 +34,11 @@ export function authorityFor(kind: ProtocolKind): string {
 /** The names of the TLS paths (HTTP/1.1 only) and the plaintext paths they are compared with. */
 export const TLS_PATHS = { nginx: 'nginx pair, TLS', heddle: 'heddle pair, mTLS' } as const;
 
+/** The name of the Node pipe pair's path. */
+export const PIPE_PATH = 'node pipe pair';
+
 /**
- * The paths for `kind`: direct, nginx pair, Heddle pair; with `tls` (HTTP/1.1 only) also each pair
+ * The paths for `kind`: direct, nginx pair, (for HTTP/1.1) the Node pipe pair, Heddle pair; with `tls` (HTTP/1.1 only) also each pair
  * with TLS between its hops, after its plaintext path, in the same processes. For the Heddle pair
  * the entry is always the outbound HTTP-proxy port; its mTLS path names the in-mesh `reviews-mtls`.
  */
@@ -68,9 +71,24 @@ export function benchPaths(rig: ProxyRig, kind: ProtocolKind, opts: { tls?: bool
     { name: 'direct', host: '127.0.0.1', port: rig.apps[kind], authority, hops: [], alive: () => true, logs: () => '' },
     nginxPath('nginx pair', NGINX_PORTS[kind]),
     ...(tls ? [nginxPath(TLS_PATHS.nginx, NGINX_PORTS.http1Tls, 'nginx pair')] : []),
+    ...(kind === 'http1' ? [pipePath(rig, authority)] : []),
     heddlePath('heddle pair', authority),
     ...(tls ? [heddlePath(TLS_PATHS.heddle, `${MTLS_SERVICE.host}:${MTLS_SERVICE.port}`, 'heddle pair')] : []),
   ];
+}
+
+/** The Node pipe pair (HTTP/1.1 only): two Node processes that carry the bytes and parse nothing. */
+function pipePath(rig: ProxyRig, authority: string): BenchPath {
+  const { pipe } = rig;
+  return {
+    name: PIPE_PATH,
+    host: pipe.host,
+    port: pipe.port,
+    authority,
+    hops: [{ side: 'client', pids: () => [pipe.clientPid] }, { side: 'server', pids: () => [pipe.serverPid] }],
+    alive: () => pipe.alive(),
+    logs: () => `client: ${pipe.logs().client}\nserver: ${pipe.logs().server}`,
+  };
 }
 
 /**

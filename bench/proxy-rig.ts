@@ -1,10 +1,12 @@
 // Everything the proxy benchmarks run against, started once per run: the three upstream apps
-// (HTTP/1.1, h2c, TCP sink), the Heddle pair and the nginx pair in front of the same apps.
+// (HTTP/1.1, h2c, TCP sink), the Heddle pair and the nginx pair in front of the same apps, and the
+// Node pipe pair in front of the HTTP/1.1 app.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild, waitForJson } from './bench-child.js';
 import { startHeddlePair, type HeddlePair, type PairApps } from './heddle-pair.js';
 import { startNginxPair, type NginxPair } from './nginx-pair.js';
+import { startNodePipePair, type NodePipePair } from './node-pipe-pair.js';
 import { waitForPort } from './wait-for-port.js';
 
 const UPSTREAM_APP = fileURLToPath(new URL('./upstream-app.js', import.meta.url));
@@ -14,6 +16,7 @@ export interface ProxyRig {
   readonly appPids: readonly number[];
   readonly heddle: HeddlePair;
   readonly nginx: NginxPair;
+  readonly pipe: NodePipePair;
   stop(): Promise<void>;
 }
 
@@ -28,9 +31,11 @@ export async function startProxyRig(log: (line: string) => void): Promise<ProxyR
   const apps: ChildProcess[] = [];
   let heddle: HeddlePair | undefined;
   let nginx: NginxPair | undefined;
+  let pipe: NodePipePair | undefined;
   const stop = async () => {
     await heddle?.stop();
     await nginx?.stop();
+    await pipe?.stop();
     for (const child of apps) await stopChild(child);
   };
   try {
@@ -38,9 +43,11 @@ export async function startProxyRig(log: (line: string) => void): Promise<ProxyR
     log(`proxy rig: apps on 127.0.0.1:${ports.http1} (http1), :${ports.h2c} (h2c), :${ports.tcp} (tcp sink)`);
     nginx = await startNginxPair(ports, (host, port) => waitForPort(host, port));
     log('proxy rig: nginx pair up');
+    pipe = await startNodePipePair(ports.http1);
+    log('proxy rig: node pipe pair up');
     heddle = await startHeddlePair(ports);
     log('proxy rig: heddle pair up');
-    return { apps: ports, appPids: apps.map((c) => c.pid!), heddle, nginx, stop };
+    return { apps: ports, appPids: apps.map((c) => c.pid!), heddle, nginx, pipe, stop };
   } catch (err) {
     await stop();
     throw err;
