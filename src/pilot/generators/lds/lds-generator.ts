@@ -1,11 +1,14 @@
 // The LDS generators: sidecar listeners (capture, per port), gateway listeners (per server port)
-// and proxyless gRPC ApiListeners, each packed through the strict field check.
+// and proxyless gRPC listeners (client ApiListeners, server listeners), each packed through the
+// strict field check.
 import { LISTENER_TYPE } from '../../../xds/index.js';
 import type { Listener } from '../../../xds/generated/envoy/config/listener/v3/Listener.js';
 import type { Generator, XdsResource } from '../generator.js';
 import { toXdsResource } from '../xds-resource.js';
 import { buildGatewayListeners } from './gateway-listeners.js';
+import { grpcServerRbacFilters } from '../../security/authz/rbac-grpc-filters.js';
 import { buildGrpcListeners } from './grpc-listeners.js';
+import { buildGrpcServerListeners, isGrpcServerListenerName, type GrpcServerFilters } from './grpc-server-listeners.js';
 import { listenerOptions, type ListenerOptions } from './listener-options.js';
 import { buildOutboundListeners } from './outbound-listeners.js';
 import { buildVirtualInboundListener } from './virtual-inbound.js';
@@ -50,12 +53,26 @@ export function createGatewayLdsGenerator(options: Partial<ListenerOptions> = {}
   };
 }
 
-/** LDS for proxyless gRPC: an ApiListener per requested `host:port`; unknown targets are left out. */
-export function createGrpcLdsGenerator(): Generator {
+/** Settings of the proxyless gRPC LDS generator. */
+export interface GrpcLdsOptions {
+  /** The policy filters of server listeners; by default the RBAC of the AuthorizationPolicies that select the workload. */
+  readonly serverFilters: GrpcServerFilters;
+}
+
+/**
+ * LDS for proxyless gRPC. Client names (`host:port`) get an ApiListener each, and unknown targets
+ * are left out; server names (`xds.istio.io/grpc/lds/inbound/ip:port`) get a server listener with
+ * the workload's authorization policy. A wildcard request gets the client listeners only.
+ */
+export function createGrpcLdsGenerator(options: Partial<GrpcLdsOptions> = {}): Generator {
+  const serverFilters = options.serverFilters ?? grpcServerRbacFilters;
   return {
     typeUrl: LISTENER_TYPE,
     generate(proxy, push, names) {
-      return buildGrpcListeners(proxy, push, names).map(listenerResource);
+      const servers = names?.filter(isGrpcServerListenerName) ?? [];
+      const clients = names && servers.length > 0 ? names.filter((n) => !isGrpcServerListenerName(n)) : names;
+      const listeners = servers.length > 0 ? buildGrpcServerListeners(proxy, push, servers, serverFilters) : [];
+      return [...buildGrpcListeners(proxy, push, clients), ...listeners].map(listenerResource);
     },
   };
 }
