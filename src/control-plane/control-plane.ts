@@ -4,6 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCitadel, type CertificateAuthorityConfig, type Citadel } from '../citadel/index.js';
 import { createFileSource, createGalley, type Galley } from '../galley/index.js';
 import { logger } from '../log/index.js';
+import type { JwksFetchMode } from '../pilot/security/authz/jwks-fetch-mode.js';
 import type { MeshConfig } from '../pilot/model/mesh-config.js';
 import { appliedConfigActions } from './applied-config-api.js';
 import { instrumentGalley } from './galley-metrics.js';
@@ -31,6 +32,8 @@ export interface ControlPlaneConfig {
   readonly pushDebounceMaxMs?: number;
   /** Mesh-wide settings (`--mesh-config`); Istio's defaults when absent. */
   readonly meshConfig?: MeshConfig;
+  /** Who fetches jwksUri key sets (`--jwks-fetch-mode`, PILOT_JWT_ENABLE_REMOTE_JWKS); `istiod` when absent. */
+  readonly jwksFetchMode?: JwksFetchMode;
   /** Citadel's CA settings; no CA is started when absent. */
   readonly citadel?: CertificateAuthorityConfig & {
     /** Port for xDS and the CA over TLS (Istio's 15012); 0 picks a free one. */
@@ -80,6 +83,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
       debounceMs: config.pushDebounceMs ?? 100,
       maxDebounceMs: config.pushDebounceMaxMs ?? 10_000,
       ...(config.meshConfig ? { meshConfig: config.meshConfig } : {}),
+      ...(config.jwksFetchMode ? { jwksFetchMode: config.jwksFetchMode } : {}),
       ...(citadel && config.citadel
         ? { extraServices: [citadel.service], secure: { port: config.citadel.securePort, credentials: citadel.serverCredentials } }
         : {}),

@@ -7,7 +7,8 @@ import { cachedByView } from '../pilot/generators/cached-generator.js';
 import { createClusterGenerator } from '../pilot/generators/cds/cluster-generator.js';
 import { endpointGenerator } from '../pilot/generators/eds/endpoint-generator.js';
 import { createGatewayLdsGenerator, createGrpcLdsGenerator, createSidecarLdsGenerator } from '../pilot/generators/lds/lds-generator.js';
-import { ISTIO_LISTENER_SECURITY } from '../pilot/security/listener-security.js';
+import type { JwksFetchMode } from '../pilot/security/authz/jwks-fetch-mode.js';
+import { createIstioListenerSecurity } from '../pilot/security/listener-security.js';
 import { createGatewayRdsGenerator, createGrpcRdsGenerator, createSidecarRdsGenerator } from '../pilot/generators/rds/rds-generator.js';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../pilot/model/mesh-config.js';
 import { parseProxy } from '../pilot/model/parse-proxy.js';
@@ -34,15 +35,22 @@ export interface PilotParts {
   close(): void;
 }
 
+/** Choices the control plane's flags make about what Pilot generates. */
+export interface PilotPartsOptions {
+  /** Who fetches RequestAuthentications' jwksUri key sets; `istiod` (Pilot inlines them) by default. */
+  readonly jwksFetchMode?: JwksFetchMode;
+}
+
 /** The generators, keyed as the ADS server looks them up (see generatorKey). */
-export function createGenerators(): Generators {
+export function createGenerators(options: PilotPartsOptions = {}): Generators {
+  const security = createIstioListenerSecurity({ jwksFetchMode: options.jwksFetchMode ?? 'istiod' });
   return new Map([
     // Clusters, endpoints and routes depend only on the push and the proxy's view, so proxies
     // that share a view share them; sidecar listeners depend on the workload's own ports.
     [generatorKey(undefined, CLUSTER_TYPE), cachedByView(createClusterGenerator())],
     [generatorKey(undefined, ENDPOINT_TYPE), cachedByView(endpointGenerator)],
-    [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator({ security: ISTIO_LISTENER_SECURITY })],
-    [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator({ security: ISTIO_LISTENER_SECURITY })],
+    [generatorKey(undefined, LISTENER_TYPE), createSidecarLdsGenerator({ security })],
+    [generatorKey('router', LISTENER_TYPE), createGatewayLdsGenerator({ security })],
     [generatorKey('grpc', LISTENER_TYPE), createGrpcLdsGenerator()],
     [generatorKey(undefined, ROUTE_TYPE), cachedByView(createSidecarRdsGenerator())],
     [generatorKey('router', ROUTE_TYPE), cachedByView(createGatewayRdsGenerator())],
@@ -51,12 +59,12 @@ export function createGenerators(): Generators {
 }
 
 /** Assembles Pilot's parts over the first config snapshot. */
-export function createPilotParts(initial: ConfigSnapshot, mesh: MeshConfig = DEFAULT_MESH_CONFIG): PilotParts {
+export function createPilotParts(initial: ConfigSnapshot, mesh: MeshConfig = DEFAULT_MESH_CONFIG, options: PilotPartsOptions = {}): PilotParts {
   const configRegistry = createConfigRegistry(initial);
   const workloads = createWorkloadRegistry({ config: initial });
   const registry = createAggregateRegistry([configRegistry, workloads]);
   return {
-    generators: createGenerators(),
+    generators: createGenerators(options),
     parseProxy,
     hooks: {
       onConnect: (proxy) => void workloads.register(proxy),

@@ -6,6 +6,7 @@ import type { Galley } from '../galley/index.js';
 import type { Logger } from '../log/index.js';
 import type { MeshConfig } from '../pilot/model/mesh-config.js';
 import { JWKS_RESOLVER } from '../pilot/security/authz/authz-filters.js';
+import type { JwksFetchMode } from '../pilot/security/authz/jwks-fetch-mode.js';
 import type { JwksResolver } from '../pilot/security/authz/jwks-resolver.js';
 import { createAdsServer, type AdsServer, type AdsServerOptions } from '../pilot/server/index.js';
 import { createPilotParts } from './pilot-parts.js';
@@ -27,6 +28,8 @@ export interface PilotConfig {
   readonly meshConfig?: MeshConfig;
   /** The key sets of RequestAuthentications' jwksUri; a change to one pushes to every proxy. The control plane's shared resolver by default. */
   readonly jwks?: Pick<JwksResolver, 'onChange'>;
+  /** Who fetches jwksUri key sets (`--jwks-fetch-mode`, PILOT_JWT_ENABLE_REMOTE_JWKS); `istiod` by default. */
+  readonly jwksFetchMode?: JwksFetchMode;
 }
 
 /** The running Pilot. */
@@ -41,7 +44,7 @@ export interface Pilot {
 
 /** Starts the ADS server and subscribes it to Galley and the registries; resolves once it listens. */
 export async function startPilot(galley: Galley, config: PilotConfig, metrics: Registry, log: Logger): Promise<Pilot> {
-  const parts = createPilotParts(galley.snapshot(), config.meshConfig);
+  const parts = createPilotParts(galley.snapshot(), config.meshConfig, config.jwksFetchMode ? { jwksFetchMode: config.jwksFetchMode } : {});
   let pushes = 0;
   const server = createAdsServer({
     generators: parts.generators,

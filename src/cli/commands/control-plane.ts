@@ -5,6 +5,7 @@ import { startControlPlane } from '../../control-plane/control-plane.js';
 import { readMeshConfigFile } from '../../control-plane/mesh-config-file.js';
 import { logger } from '../../log/index.js';
 import { DEFAULT_MESH_CONFIG } from '../../pilot/model/mesh-config.js';
+import { JWKS_FETCH_MODE_ENV, parseJwksFetchMode } from '../../pilot/security/authz/jwks-fetch-mode.js';
 import { collect, parsePort } from '../options.js';
 import { defaultCaDir, parseDurationFlag } from './ca.js';
 
@@ -23,6 +24,7 @@ interface ControlPlaneOptions {
   maxCertTtl: number;
   securePort: number;
   trustRoot: string[];
+  jwksFetchMode?: string;
 }
 
 /** `host:port`, with brackets around an IPv6 host. */
@@ -57,8 +59,11 @@ export function registerControlPlane(program: Command): void {
     .option('--cert-ttl <duration>', 'workload certificate lifetime when the CSR asks for none', parseDurationFlag('--cert-ttl'), 24 * 3600)
     .option('--max-cert-ttl <duration>', 'longest workload certificate lifetime; longer requests are shortened', parseDurationFlag('--max-cert-ttl'), 90 * 24 * 3600)
     .option('--trust-root <file>', 'extra root certificate(s) to trust, PEM (repeatable), e.g. while rotating roots', collect, [])
+    .option('--jwks-fetch-mode <mode>', `who fetches RequestAuthentication jwksUri keys: istiod (or false; the control plane inlines them), envoy (or true; the proxy fetches through its cluster), hybrid (the proxy for in-mesh hosts); default: $${JWKS_FETCH_MODE_ENV}, else istiod`)
     .action(async (opts: ControlPlaneOptions) => {
       if (opts.config.length === 0) throw new Error('control-plane needs --config: a file or directory of Istio YAML');
+      const jwksMode = parseJwksFetchMode(opts.jwksFetchMode ?? process.env[JWKS_FETCH_MODE_ENV]);
+      if (!jwksMode.ok) throw new Error(`${opts.jwksFetchMode !== undefined ? '--jwks-fetch-mode' : JWKS_FETCH_MODE_ENV}: ${jwksMode.error}`);
       const log = logger('control-plane');
       const fromFile = opts.meshConfig ? readMeshConfigFile(opts.meshConfig) : undefined;
       // Citadel signs for the trust domain Pilot's policies name, so both take the same one.
@@ -73,6 +78,7 @@ export function registerControlPlane(program: Command): void {
           xdsPort: opts.xdsPort,
           pushDebounceMs: opts.pushDebounce,
           meshConfig,
+          jwksFetchMode: jwksMode.mode,
           citadel: {
             caDir: opts.caDir,
             trustDomain,

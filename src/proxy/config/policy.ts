@@ -95,13 +95,36 @@ export interface JwtHeaderSource {
   readonly valuePrefix: string;
 }
 
-/** One jwt_authn provider; `jwks` is the JWKS JSON as inlined by the control plane. */
+/**
+ * remote_jwks: a key set fetched over HTTP through a cluster of the sidecar, cached for
+ * `cacheDurationMs`, fetched again (rate-limited) when a token names a key it does not hold.
+ */
+export interface JwtRemoteJwksConfig {
+  /** http_uri.uri: the request's path and authority come from it. */
+  readonly uri: string;
+  /** http_uri.cluster: the cluster the request goes through (its TLS and endpoints). */
+  readonly cluster: string;
+  /** http_uri.timeout, per attempt. */
+  readonly timeoutMs: number;
+  /** cache_duration; Envoy's default is 5 minutes. */
+  readonly cacheDurationMs: number;
+  /** async_fetch: fetch when the config arrives, and retry a failed fetch after `failedRefetchMs`. */
+  readonly asyncFetch?: { readonly failedRefetchMs: number };
+  /** retry_policy: extra attempts after a failed one (0 without a policy), with jittered backoff. */
+  readonly retries: number;
+  readonly retryBackoffBaseMs: number;
+  readonly retryBackoffMaxMs: number;
+}
+
+/** One jwt_authn provider; `jwks` is the JWKS JSON as inlined by the control plane, empty when `remoteJwks` is set. */
 export interface JwtProviderConfig {
   readonly name: string;
   readonly issuer: string;
   /** Empty: any audience. */
   readonly audiences: readonly string[];
   readonly jwks: string;
+  /** Set when the keys are fetched by the sidecar instead of inlined. */
+  readonly remoteJwks?: JwtRemoteJwksConfig;
   readonly forward: boolean;
   /** Empty together with `fromParams`: Envoy's defaults (Authorization: Bearer, access_token). */
   readonly fromHeaders: readonly JwtHeaderSource[];

@@ -1,20 +1,77 @@
-// Envoy's jwt_authn filter config (JwtAuthentication) as the runtime JwtAuthnConfig. Keys must be
-// inline: the control plane fetches jwksUri itself, so the sidecar never goes to the network for them.
+// Envoy's jwt_authn filter config (JwtAuthentication) as the runtime JwtAuthnConfig. Keys are
+// inline (local_jwks) or fetched by the sidecar through one of its clusters (remote_jwks).
 import type { JwtAuthentication__Output } from '../../xds/generated/envoy/extensions/filters/http/jwt_authn/v3/JwtAuthentication.js';
 import type { JwtProvider__Output } from '../../xds/generated/envoy/extensions/filters/http/jwt_authn/v3/JwtProvider.js';
 import type { JwtRequirement__Output } from '../../xds/generated/envoy/extensions/filters/http/jwt_authn/v3/JwtRequirement.js';
-import type { JwtAuthnConfig, JwtProviderConfig, JwtRequirement, JwtRule } from '../config/policy.js';
+import type { RemoteJwks__Output } from '../../xds/generated/envoy/extensions/filters/http/jwt_authn/v3/RemoteJwks.js';
+import type { JwtAuthnConfig, JwtProviderConfig, JwtRemoteJwksConfig, JwtRequirement, JwtRule } from '../config/policy.js';
 import type { DecodeErrors } from './decode-result.js';
+import { durationMs, wrapped } from './duration.js';
 import { decodeRouteMatch } from './route-match.js';
 
 /** Provider fields that change who is let in; ignoring them would be unsafe, so they are refused. */
 const REFUSED_PROVIDER_FIELDS = ['header_in_metadata', 'failed_status_in_metadata', 'subjects', 'max_lifetime'] as const;
 
-function jwksText(p: JwtProvider__Output, errors: DecodeErrors, path: string): string | undefined {
-  if (p.jwks_source_specifier === 'remote_jwks') {
-    errors.add(`${path}.remote_jwks`, 'remote JWKS not supported; the control plane inlines keys');
+/** Envoy's default cache_duration for remote key sets. */
+export const DEFAULT_JWKS_CACHE_DURATION_MS = 5 * 60_000;
+/** Envoy's default wait before retrying a failed async_fetch. */
+export const DEFAULT_JWKS_FAILED_REFETCH_MS = 1_000;
+/** Defaults of a remote key set's retry_policy: Envoy's one retry, 1 s base backoff and 10 s cap. */
+const JWKS_RETRY_DEFAULTS = { numRetries: 1, baseMs: 1_000, maxMs: 10_000 };
+/** More attempts than this add nothing but load on the key server; larger num_retries are capped. */
+export const MAX_JWKS_RETRIES = 3;
+
+function decodeRemoteJwks(r: RemoteJwks__Output | null | undefined, errors: DecodeErrors, path: string): JwtRemoteJwksConfig | undefined {
+  const before = errors.list.length;
+  const uri = r?.http_uri;
+  if (!uri) {
+    errors.add(`${path}.http_uri`, 'http_uri is required');
     return undefined;
   }
+  try {
+    const parsed = new URL(uri.uri);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    errors.add(`${path}.http_uri.uri`, `invalid http(s) URI ${JSON.stringify(uri.uri)}`);
+  }
+  if (!uri.cluster) errors.add(`${path}.http_uri.cluster`, 'cluster is required: the sidecar fetches keys only through its clusters');
+  const timeoutMs = durationMs(uri.timeout);
+  if (timeoutMs === undefined || timeoutMs <= 0) errors.add(`${path}.http_uri.timeout`, 'a positive timeout is required');
+  const cacheDurationMs = durationMs(r.cache_duration, DEFAULT_JWKS_CACHE_DURATION_MS);
+  if (cacheDurationMs <= 0) errors.add(`${path}.cache_duration`, 'must be positive');
+  let asyncFetch: JwtRemoteJwksConfig['asyncFetch'];
+  if (r.async_fetch) {
+    const failedRefetchMs = durationMs(r.async_fetch.failed_refetch_duration, DEFAULT_JWKS_FAILED_REFETCH_MS);
+    if (failedRefetchMs <= 0) errors.add(`${path}.async_fetch.failed_refetch_duration`, 'must be positive');
+    asyncFetch = { failedRefetchMs };
+  }
+  const policy = r.retry_policy;
+  let retries = 0;
+  let retryBackoffBaseMs = JWKS_RETRY_DEFAULTS.baseMs;
+  let retryBackoffMaxMs = JWKS_RETRY_DEFAULTS.maxMs;
+  if (policy) {
+    if (policy.retry_priority) errors.add(`${path}.retry_policy.retry_priority`, 'not supported');
+    if (policy.retry_host_predicate.length > 0) errors.add(`${path}.retry_policy.retry_host_predicate`, 'not supported');
+    retries = Math.min(wrapped(policy.num_retries, JWKS_RETRY_DEFAULTS.numRetries), MAX_JWKS_RETRIES);
+    retryBackoffBaseMs = durationMs(policy.retry_back_off?.base_interval, JWKS_RETRY_DEFAULTS.baseMs);
+    if (retryBackoffBaseMs <= 0) errors.add(`${path}.retry_policy.retry_back_off.base_interval`, 'must be positive');
+    retryBackoffMaxMs = durationMs(policy.retry_back_off?.max_interval, Math.max(retryBackoffBaseMs * 10, JWKS_RETRY_DEFAULTS.maxMs));
+    if (retryBackoffMaxMs < retryBackoffBaseMs) errors.add(`${path}.retry_policy.retry_back_off.max_interval`, 'must not be less than base_interval');
+  }
+  if (errors.list.length > before) return undefined;
+  return {
+    uri: uri.uri,
+    cluster: uri.cluster!,
+    timeoutMs: timeoutMs!,
+    cacheDurationMs,
+    ...(asyncFetch ? { asyncFetch } : {}),
+    retries,
+    retryBackoffBaseMs,
+    retryBackoffMaxMs,
+  };
+}
+
+function jwksText(p: JwtProvider__Output, errors: DecodeErrors, path: string): string | undefined {
   const source = p.local_jwks;
   const text = source?.specifier === 'inline_string' ? source.inline_string : source?.specifier === 'inline_bytes' ? source.inline_bytes?.toString('utf8') : undefined;
   if (text === undefined) {
@@ -38,13 +95,22 @@ function isSet(value: unknown): boolean {
 function decodeProvider(name: string, p: JwtProvider__Output, errors: DecodeErrors, path: string): JwtProviderConfig | undefined {
   for (const field of REFUSED_PROVIDER_FIELDS) if (isSet(p[field])) errors.add(`${path}.${field}`, 'not supported');
   if (p.require_expiration) errors.add(`${path}.require_expiration`, 'not supported');
-  const jwks = jwksText(p, errors, path);
-  if (jwks === undefined) return undefined;
+  let jwks = '';
+  let remoteJwks: JwtRemoteJwksConfig | undefined;
+  if (p.jwks_source_specifier === 'remote_jwks') {
+    remoteJwks = decodeRemoteJwks(p.remote_jwks, errors, `${path}.remote_jwks`);
+    if (!remoteJwks) return undefined;
+  } else {
+    const text = jwksText(p, errors, path);
+    if (text === undefined) return undefined;
+    jwks = text;
+  }
   return {
     name,
     issuer: p.issuer,
     audiences: p.audiences,
     jwks,
+    ...(remoteJwks ? { remoteJwks } : {}),
     forward: p.forward,
     fromHeaders: p.from_headers.map((h) => ({ name: h.name.toLowerCase(), valuePrefix: h.value_prefix })),
     fromParams: p.from_params,

@@ -134,9 +134,9 @@ const ERROR_CASES: ReadonlyArray<{ name: string; any: () => AnyMessage; expect: 
     expect: /^filter_chains\[0\]\.filters\[0\]\.typed_config\.http_filters\[0\]\.typed_config\.matcher: not supported; use rules$/,
   },
   {
-    name: 'a JWT provider with remote JWKS',
+    name: 'a JWT provider with remote JWKS but no fetch timeout',
     any: () => listener([hcmChain({ rds: { route_config_name: 'r' }, http_filters: [{ name: 'jwt', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication', providers: { 'origins-0': { issuer: 'i', remote_jwks: { http_uri: { uri: 'https://i/jwks', cluster: 'c' } } } } } }, ROUTER] })]),
-    expect: /http_filters\[0\]\.typed_config\.providers\[origins-0\]\.remote_jwks: remote JWKS not supported; the control plane inlines keys$/,
+    expect: /http_filters\[0\]\.typed_config\.providers\[origins-0\]\.remote_jwks\.http_uri\.timeout: a positive timeout is required$/,
   },
   {
     name: 'a connection manager without a router',

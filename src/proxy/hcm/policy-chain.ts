@@ -2,6 +2,7 @@
 // http_filters list them, built once per stream config, and the runner that takes a request
 // through them before the fault, CORS and router steps.
 import { createExtAuthzFilter } from '../filters/ext-authz/ext-authz-filter.js';
+import { remoteJwksCacheFor } from '../filters/jwt/jwks-cache-registry.js';
 import { createJwtAuthnFilter } from '../filters/jwt/jwt-authn-filter.js';
 import { CONTINUE, type HttpPolicyFilter, type PolicyRequest, type PolicyVerdict } from '../filters/policy-filter.js';
 import { createHttpRbacFilter } from '../filters/rbac/http-rbac-filter.js';
@@ -17,7 +18,7 @@ export function policyFiltersFor(config: StreamConfig): readonly HttpPolicyFilte
   const list: HttpPolicyFilter[] = [];
   for (const f of hcm.httpFilters) {
     if (f.kind === 'rbac') list.push(createHttpRbacFilter(f.name, f.rbac, hcm.statPrefix));
-    else if (f.kind === 'jwt_authn') list.push(createJwtAuthnFilter(f.name, f.jwt, () => config.clock.now()));
+    else if (f.kind === 'jwt_authn') list.push(createJwtAuthnFilter(f.name, f.jwt, () => config.clock.now(), (source) => remoteJwksCacheFor(source, { clusters: config.clusters, clock: config.clock })));
     else if (f.kind === 'ext_authz') list.push(createExtAuthzFilter(f.name, f.extAuthz, { clusters: config.clusters, clock: config.clock, hcmStatPrefix: hcm.statPrefix }));
   }
   filters = list;

@@ -4,6 +4,7 @@ import type { Logger } from '../../log/index.js';
 import type { FilterChainConfig, ListenerConfig } from '../config/index.js';
 import type { Clock, ProxyIdentity } from '../hcm/ports.js';
 import { createHttpConnectionHandler } from '../hcm/http-connection-handler.js';
+import { policyFiltersFor } from '../hcm/policy-chain.js';
 import type { StreamConfig } from '../hcm/stream-config.js';
 import type { ConnectionContext, ConnectionHandler, NetworkFilterFactory } from '../listener/connection-handler.js';
 import { createTcpProxyHandler, type TcpPeers } from '../tcp/tcp-proxy.js';
@@ -68,6 +69,8 @@ export function createSidecarFilterFactory(deps: {
       honourEnvoyHeaders: !inbound,
     };
     streamConfigs.set(chain, config);
+    // Built now rather than on the first request, so remote key sets with async_fetch are fetched as the config arrives.
+    if (hcm.httpFilters.some((f) => f.kind === 'jwt_authn' && f.jwt.providers.some((p) => p.remoteJwks?.asyncFetch))) policyFiltersFor(config);
     return config;
   }
 

@@ -5,6 +5,7 @@ import type { FilterChainContext } from '../../generators/lds/listener-security.
 import type { PushContext } from '../../model/push-context.js';
 import { authzPolicyIndexOf } from './authz-policy-index.js';
 import { buildCustomHttpFilters } from './ext-authz-filter.js';
+import type { JwksFetchMode } from './jwks-fetch-mode.js';
 import { createJwksResolver, type JwksResolver } from './jwks-resolver.js';
 import { buildJwtAuthnFilter } from './jwt-authn-filter.js';
 import { buildRbacHttpFilters, buildRbacNetworkFilters } from './rbac-filters.js';
@@ -18,8 +19,10 @@ export interface AuthorizationFilters {
 }
 
 export interface AuthorizationFilterOptions {
-  /** Where jwksUri key sets come from. */
+  /** Where jwksUri key sets come from when Pilot inlines them. */
   readonly jwks: JwksResolver;
+  /** Who fetches jwksUri key sets (PILOT_JWT_ENABLE_REMOTE_JWKS); `istiod` (Pilot inlines) by default. */
+  readonly jwksFetchMode?: JwksFetchMode;
 }
 
 interface Built {
@@ -46,7 +49,9 @@ export function createAuthorizationFilters(options: AuthorizationFilterOptions):
       if (!built.http) {
         const index = authzPolicyIndexOf(ctx.push);
         const policies = index.authorizationPoliciesFor(ctx.proxy);
-        const jwt = buildJwtAuthnFilter(index.requestAuthenticationsFor(ctx.proxy), options.jwks);
+        const mode = options.jwksFetchMode ?? 'istiod';
+        const remote = mode === 'istiod' ? undefined : { mode, push: ctx.push, proxy: ctx.proxy };
+        const jwt = buildJwtAuthnFilter(index.requestAuthenticationsFor(ctx.proxy), options.jwks, remote);
         built.http = Object.freeze([...(jwt ? [jwt] : []), ...buildCustomHttpFilters(policies.custom, ctx.push.mesh), ...buildRbacHttpFilters(policies)]);
       }
       return built.http;

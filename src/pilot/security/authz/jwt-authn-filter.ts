@@ -1,5 +1,6 @@
 // RequestAuthentication as Envoy's jwt_authn filter, the way Istio generates it: one provider per
-// JWT rule with its key set inlined, and a rule that lets a request without a token through.
+// JWT rule with its key set inlined (or, by the JWKS fetch mode, fetched by the proxy), and a rule
+// that lets a request without a token through.
 import { packAny } from '../../../xds/index.js';
 import type { HttpFilter } from '../../../xds/generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpFilter.js';
 import type { JwtAuthentication } from '../../../xds/generated/envoy/extensions/filters/http/jwt_authn/v3/JwtAuthentication.js';
@@ -8,6 +9,7 @@ import type { JwtRequirement } from '../../../xds/generated/envoy/extensions/fil
 import type { Named } from './authz-policy-index.js';
 import type { JwtRuleView, RequestAuthenticationView } from './authz-views.js';
 import type { JwksResolver } from './jwks-resolver.js';
+import { remoteJwksFor, type RemoteJwksContext } from './jwks-remote-source.js';
 
 export const JWT_AUTHN_FILTER_NAME = 'envoy.filters.http.jwt_authn';
 export const JWT_AUTHN_TYPE = 'envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication';
@@ -20,12 +22,18 @@ function jwksOf(rule: JwtRuleView, resolver: JwksResolver): string {
   return resolver.resolveIssuer(rule.issuer ?? '');
 }
 
-/** One jwt_authn provider for a JWT rule; Envoy's defaults (the Authorization Bearer header, the access_token parameter) apply when no location is given. */
-export function buildJwtProvider(rule: JwtRuleView, resolver: JwksResolver): JwtProvider {
+/**
+ * One jwt_authn provider for a JWT rule; Envoy's defaults (the Authorization Bearer header, the
+ * access_token parameter) apply when no location is given. A rule's jwksUri becomes remote_jwks
+ * when `remote` says the proxy fetches it (see remoteJwksFor), else the resolver's inlined keys.
+ */
+export function buildJwtProvider(rule: JwtRuleView, resolver: JwksResolver, remote?: RemoteJwksContext): JwtProvider {
   const issuer = rule.issuer ?? '';
+  const uri = rule.jwks ? undefined : rule.jwksUri ?? rule.jwks_uri;
+  const remoteJwks = uri && remote ? remoteJwksFor(uri, remote) : undefined;
   const provider: JwtProvider = {
     issuer,
-    local_jwks: { inline_string: jwksOf(rule, resolver) },
+    ...(remoteJwks ? { remote_jwks: remoteJwks } : { local_jwks: { inline_string: jwksOf(rule, resolver) } }),
     payload_in_metadata: issuer,
   };
   if (rule.audiences?.length) provider.audiences = [...rule.audiences];
@@ -43,16 +51,17 @@ export function buildJwtProvider(rule: JwtRuleView, resolver: JwksResolver): Jwt
  * The jwt_authn filter for the RequestAuthentications of a workload, or undefined when they have
  * no JWT rules. Providers are `origins-<i>` in rule order; every path requires any one of them
  * or no token at all, so a missing token passes (with no identity) and an invalid one is
- * refused with 401. CORS preflight requests are not checked.
+ * refused with 401. CORS preflight requests are not checked. `remote` (the fetch mode, push and
+ * proxy) decides which jwksUri key sets the proxy fetches itself; without it all are inlined.
  */
-export function buildJwtAuthnFilter(policies: readonly Named<RequestAuthenticationView>[], resolver: JwksResolver): HttpFilter | undefined {
+export function buildJwtAuthnFilter(policies: readonly Named<RequestAuthenticationView>[], resolver: JwksResolver, remote?: RemoteJwksContext): HttpFilter | undefined {
   const rules = policies.flatMap((p) => p.spec.jwtRules ?? []);
   if (rules.length === 0) return undefined;
   const providers: Record<string, JwtProvider> = {};
   const requirements: JwtRequirement[] = [];
   rules.forEach((rule, i) => {
     const name = `origins-${i}`;
-    providers[name] = buildJwtProvider(rule, resolver);
+    providers[name] = buildJwtProvider(rule, resolver, remote);
     requirements.push({ provider_name: name });
   });
   requirements.push({ allow_missing: {} });

@@ -1,12 +1,13 @@
 // Envoy's jwt_authn HTTP filter: finds the first rule matching the request, checks its requirement,
 // and on success records the payload in dynamic metadata; on failure answers 401 (403 for audiences).
 import type { JWTPayload } from 'jose';
-import type { JwtAuthnConfig } from '../../config/policy.js';
+import type { JwtAuthnConfig, JwtRemoteJwksConfig } from '../../config/policy.js';
 import { HeaderMap } from '../../http/headers.js';
 import type { RequestHead } from '../../http/message.js';
 import { pathEnd } from '../../router/request-attributes.js';
 import { createRouteMatcher, type RouteMatcher } from '../../router/route-matcher.js';
 import { CONTINUE, type HttpPolicyFilter, type PolicyVerdict } from '../policy-filter.js';
+import type { RemoteJwksCache } from './jwks-cache.js';
 import { writeJwtMetadata } from './jwt-metadata.js';
 import { createJwtProvider, type JwtProvider } from './jwt-provider.js';
 import { JwtRequirementChecker, type JwtOutcome } from './jwt-requirement.js';
@@ -43,14 +44,21 @@ function deny(head: RequestHead, outcome: JwtOutcome): PolicyVerdict {
 }
 
 /**
- * The jwt_authn filter named `name`. Key sets are parsed here, once per config version; `now`
- * (epoch ms) is the clock that exp and nbf are checked against. A request that no rule matches,
- * or a CORS preflight when bypass_cors_preflight is set, passes untouched. After a successful
- * check the token's header is removed unless the provider forwards it, and the payload is copied
- * to forward_payload_header (base64url JSON) when one is configured, and claim_to_headers are set.
+ * The jwt_authn filter named `name`. Inline key sets are parsed here, once per config version;
+ * remote ones come from `remoteJwks` (the sidecar's shared caches; without it, every token of a
+ * remote provider fails), and those with async_fetch start fetching now. `now` (epoch ms) is the
+ * clock that exp and nbf are checked against. A request that no rule matches, or a CORS
+ * preflight when bypass_cors_preflight is set, passes untouched. After a successful check the
+ * token's header is removed unless the provider forwards it, and the payload is copied to
+ * forward_payload_header (base64url JSON) when one is configured, and claim_to_headers are set.
  */
-export function createJwtAuthnFilter(name: string, config: JwtAuthnConfig, now: () => number): HttpPolicyFilter {
-  const providers = new Map<string, JwtProvider>(config.providers.map((p) => [p.name, createJwtProvider(p, now)]));
+export function createJwtAuthnFilter(name: string, config: JwtAuthnConfig, now: () => number, remoteJwks?: (source: JwtRemoteJwksConfig) => RemoteJwksCache): HttpPolicyFilter {
+  const providers = new Map<string, JwtProvider>();
+  for (const p of config.providers) {
+    const remote = p.remoteJwks && remoteJwks?.(p.remoteJwks);
+    if (remote && p.remoteJwks?.asyncFetch) remote.prefetch();
+    providers.set(p.name, createJwtProvider(p, now, remote));
+  }
   const rules = config.rules.map((r) => ({ matcher: createRouteMatcher(r.match) as RouteMatcher, requires: r.requires }));
   return {
     name,

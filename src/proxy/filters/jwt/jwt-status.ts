@@ -10,7 +10,8 @@ export type JwtStatus =
   | 'not_yet_valid'
   | 'audience_not_allowed'
   | 'verification_fails'
-  | 'unknown_key';
+  | 'unknown_key'
+  | 'jwks_fetch_failed';
 
 /** Envoy's message per failure, word for word; it is the 401/403 body. */
 export const JWT_STATUS_MESSAGE: Readonly<Record<Exclude<JwtStatus, 'ok'>, string>> = {
@@ -22,6 +23,7 @@ export const JWT_STATUS_MESSAGE: Readonly<Record<Exclude<JwtStatus, 'ok'>, strin
   audience_not_allowed: 'Audiences in Jwt are not allowed',
   verification_fails: 'Jwt verification fails',
   unknown_key: 'Jwks doesn\'t have key to match kid or alg from Jwt',
+  jwks_fetch_failed: 'Jwks remote fetch is failed',
 };
 
 /** Envoy answers a disallowed audience with 403 and every other failure with 401. */
