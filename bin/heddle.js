@@ -8,5 +8,5 @@ for (let i = 0; i < args.length && command === undefined; i++) {
   if (args[i] === '--log-level' || args[i] === '--log-format') i++;
   else if (!args[i].startsWith('-')) command = args[i];
 }
-if (command === 'sidecar' || command === 'gateway') await import('../dist/src/cli/proxy-main.js');
+if (command === 'sidecar' || command === 'gateway' || command === 'agent') await import('../dist/src/cli/proxy-main.js');
 else await import('../dist/src/cli/main.js');

@@ -1,4 +1,5 @@
 // The heddle command line: thin commands over the parts, with shared logging flags.
+import { registerAgent } from './commands/agent.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerApply } from './commands/apply.js';
 import { registerCa } from './commands/ca.js';
@@ -21,6 +22,7 @@ registerCa(program);
 registerProxyStatus(program);
 registerProxyConfig(program);
 registerSidecar(program);
+registerAgent(program);
 registerIptables(program);
 registerUp(program);
 registerDemo(program);
