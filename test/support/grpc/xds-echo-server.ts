@@ -3,6 +3,8 @@
 // it serves echo.Echo (Hello and Forbidden) on 127.0.0.1:<--port> once the control plane has sent
 // its server listener, and prints {"serving": port} then. The bootstrap comes from
 // GRPC_XDS_BOOTSTRAP; RBAC needs GRPC_XDS_EXPERIMENTAL_RBAC=true, as for any grpc-js-xds server.
+// With --xds-creds it serves with XdsServerCredentials (insecure fallback), so a listener with a
+// DownstreamTlsContext makes it serve mTLS with the bootstrap's certificate providers.
 // It exits on SIGTERM or SIGINT (the xDS client keeps the event loop alive, so it exits explicitly).
 import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
@@ -13,7 +15,7 @@ xds.register();
 const i = process.argv.indexOf('--port');
 const port = Number(i >= 0 ? process.argv[i + 1] : NaN);
 if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  process.stderr.write('usage: xds-echo-server --port PORT\n');
+  process.stderr.write('usage: xds-echo-server --port PORT [--xds-creds]\n');
   process.exit(2);
 }
 
@@ -23,7 +25,9 @@ const server = new xds.XdsServer({ drainGraceTimeMs: 100 });
 const answer = (method: string) => (call: grpc.ServerUnaryCall<HelloRequest, HelloReply>, cb: grpc.sendUnaryData<HelloReply>) =>
   cb(null, { message: `${method} ${call.request.name ?? ''}` });
 server.addService(service, { Hello: answer('Hello'), Forbidden: answer('Forbidden') });
-server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+const insecure = grpc.ServerCredentials.createInsecure();
+const credentials = process.argv.includes('--xds-creds') ? new xds.XdsServerCredentials(insecure) : insecure;
+server.bindAsync(`127.0.0.1:${port}`, credentials, (err, bound) => {
   if (err) {
     process.stderr.write(`bind failed: ${err.message}\n`);
     process.exit(1);

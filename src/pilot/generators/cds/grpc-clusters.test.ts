@@ -76,8 +76,8 @@ describe('clusters for proxyless gRPC clients', () => {
     assert.equal(od?.max_ejection_percent, 50);
   });
 
-  it('Should leave gRPC clients in plaintext for ISTIO_MUTUAL, MUTUAL and auto mTLS', () => {
-    for (const tls of [{ mode: 'ISTIO_MUTUAL' as const }, { mode: 'MUTUAL' as const, credentialName: 'c' }, undefined]) {
+  it('Should leave gRPC clients in plaintext for MUTUAL, DISABLE and auto mTLS (ISTIO_MUTUAL: grpc-tls.test.ts)', () => {
+    for (const tls of [{ mode: 'MUTUAL' as const, credentialName: 'c' }, { mode: 'DISABLE' as const }, undefined]) {
       const [resource] = grpcClusters(tls ? { tls } : undefined);
       assert.ok(resource);
       const c = resource.message as Cluster;

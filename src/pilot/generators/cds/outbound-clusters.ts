@@ -32,7 +32,7 @@ interface ClusterTarget {
 export interface OutboundClusterInputs {
   /** The DestinationRule that applies for the proxy, if any. */
   readonly rule: DestinationRule | undefined;
-  /** The registry's endpoints of the port (none for proxyless gRPC, which reads them from EDS only). */
+  /** The registry's endpoints of the port. */
   readonly registered: readonly ServiceEndpoint[];
   /** PeerAuthentication has the service's workloads accept only plaintext, so auto mTLS sends plaintext. */
   readonly peerMtlsDisabled: boolean;
@@ -40,15 +40,14 @@ export interface OutboundClusterInputs {
 
 /** Looks up the inputs of `service`'s `port` clusters for `ctx`'s proxy. */
 export function outboundClusterInputs(ctx: ClusterContext, service: Service, port: ServicePort): OutboundClusterInputs {
-  const registered = ctx.grpc ? NO_ENDPOINTS : ctx.push.endpoints(service.hostname, port.port, service.namespace);
+  // Proxyless clients read endpoints from EDS, but ISTIO_MUTUAL checks the server against their service accounts.
+  const registered = ctx.push.endpoints(service.hostname, port.port, service.namespace);
   return {
     rule: ctx.push.destinationRuleFor(ctx.proxy, service.hostname),
     registered,
     peerMtlsDisabled: !ctx.grpc && autoMtlsDisabled(ctx.push, service, registered),
   };
 }
-
-const NO_ENDPOINTS: readonly ServiceEndpoint[] = Object.freeze([]);
 
 /**
  * The clusters of `service`'s `port` for `ctx`'s proxy: the default cluster with the

@@ -7,7 +7,7 @@ import { TLS_MODE_ISTIO, TLS_MODE_KEY } from '../shared/tls-mode.js';
 import type { ClusterContext } from './cluster-context.js';
 import { httpOptionsOf, isHttp2, type ClusterDraft } from './cluster-draft.js';
 import { buildClientTls } from './client-tls.js';
-import { buildGrpcClientTls } from './grpc-tls.js';
+import { grpcUpstreamTransportSocket } from './grpc-tls.js';
 import { buildIstioMutualTls, istioMtlsSni } from './istio-mutual-tls.js';
 import { RAW_BUFFER_SOCKET, tlsTransportSocket } from './transport-socket.js';
 
@@ -29,12 +29,13 @@ export interface TlsTarget {
  * inside the mesh, not ORIGINAL_DST, its workloads not DISABLE under PeerAuthentication) sets
  * `transport_socket_matches`: `tlsMode-istio` for endpoints whose metadata says `tlsMode: istio`,
  * `tlsMode-disabled` (plaintext) for the rest.
- * Proxyless gRPC clients get TLS only for SIMPLE.
+ * Proxyless gRPC clients get TLS only for ISTIO_MUTUAL and SIMPLE (see grpcUpstreamTransportSocket).
  */
 export function applyUpstreamTls(draft: ClusterDraft, ctx: ClusterContext, target: TlsTarget, tls: ClientTlsSettings | undefined): void {
   const { cluster } = draft;
   if (ctx.grpc) {
-    if (tls?.mode === 'SIMPLE') cluster.transport_socket = tlsTransportSocket(buildGrpcClientTls(tls));
+    const socket = grpcUpstreamTransportSocket(tls, target.serviceAccounts);
+    if (socket) cluster.transport_socket = socket;
     return;
   }
   const sni = istioMtlsSni(target.port, target.subset, target.host);

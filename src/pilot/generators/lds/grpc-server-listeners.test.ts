@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import { Metadata } from '@grpc/grpc-js';
 import { unpackAny, type AnyMessage } from '../../../xds/index.js';
 import type { Listener } from '../../../xds/generated/envoy/config/listener/v3/Listener.js';
+import type { AnyResource } from '../../../api/index.js';
+import type { DownstreamTlsContext__Output } from '../../../xds/generated/envoy/extensions/transport_sockets/tls/v3/DownstreamTlsContext.js';
 import { authorizationPolicy } from '../../security/authz/authz-testing.js';
+import { modePolicy, peerAuthentication } from '../../security/mtls/testing.js';
 import { grpcDecodeListener } from '../rds/grpc-xds-decoders.js';
 import { fakeProxy, kubeService, port, testPush } from '../rds/testing.js';
 import { GRPC_SERVER_LISTENER_PREFIX, parseGrpcServerListenerName } from './grpc-server-listeners.js';
@@ -41,7 +44,7 @@ interface RbacGroup {
 /** Whether grpc-js-xds's own RBAC filters of `listener` let a call to `path` through, in order. */
 function grpcAllows(listener: Listener, path: string, headers: Record<string, string> = {}): boolean {
   // Decoding first also loads and registers grpc-js-xds's filters, which parsing below needs.
-  assert.equal(grpcDecodeListener(listenerResource(listener).resource).error, undefined);
+  assert.equal(decodeServerListener(listener).error, undefined);
   const httpFilter = require('@grpc/grpc-js-xds/build/src/http-filter.js') as { parseTopLevelFilterConfig(c: unknown, client: boolean): { config: RbacGroup } | null };
   const metadata = new Metadata();
   for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
@@ -54,6 +57,17 @@ function grpcAllows(listener: Listener, path: string, headers: Record<string, st
       assert.ok(parsed, `grpc-js parses ${f.name}`);
       return parsed.config.apply(info);
     });
+}
+
+/** grpc-js-xds's verdict on a listener, with the certificate providers of a server's bootstrap. */
+function decodeServerListener(listener: Listener, providers: readonly string[] = ['default']): { error?: string } {
+  grpcDecodeListener(listenerResource(listener).resource); // registers grpc-js-xds's filters
+  const mod = require('@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js') as {
+    ListenerResourceType: { get(): { decode(ctx: unknown, res: unknown): { error?: string } } };
+  };
+  const certificateProviders = Object.fromEntries(providers.map((p) => [p, { plugin_name: 'file_watcher', config: {} }]));
+  const { resource } = listenerResource(listener);
+  return mod.ListenerResourceType.get().decode({ bootstrap: { certificateProviders }, server: undefined }, { type_url: resource.type_url, value: Buffer.from(resource.value) });
 }
 
 const DENY_FORBIDDEN = { action: 'DENY' as const, rules: [{ to: [{ operation: { paths: ['/echo.Echo/Forbidden'] } }] }] };
@@ -153,4 +167,80 @@ test('Should take its policy filters from the serverFilters option', () => {
   const generator = createGrpcLdsGenerator({ serverFilters: (proxy) => (seen.push(proxy.id), []) });
   generator.generate(server, testPush({ resources: [authorizationPolicy('deny', DENY_FORBIDDEN)] }), [NAME]);
   assert.deepEqual(seen, ['echo-server']);
+});
+
+/** The listeners for `names` of `proxy` under PeerAuthentication `resources`. */
+function mtlsListeners(resources: AnyResource[], proxy = server, names = [NAME]): Listener[] {
+  return createGrpcLdsGenerator()
+    .generate(proxy, testPush({ resources }), names)
+    .map((r) => r.message as Listener);
+}
+
+/** The DownstreamTlsContext of the listener's only chain, or undefined for a plaintext chain. */
+function serverTlsOf(listener: Listener | undefined): DownstreamTlsContext__Output | undefined {
+  assert.equal(listener?.filter_chains?.length, 1);
+  const socket = listener.filter_chains[0]?.transport_socket;
+  if (!socket) return undefined;
+  assert.equal(socket.name, 'envoy.transport_sockets.tls');
+  return unpackAny<DownstreamTlsContext__Output>(socket.typed_config as AnyMessage);
+}
+
+const workloadPolicy = (name: string, spec: Parameters<typeof peerAuthentication>[2]) => peerAuthentication('default', name, { selector: { matchLabels: { app: 'echo' } }, ...spec });
+
+test("Should give a STRICT server one mTLS chain with the bootstrap's certificates, requiring a client certificate, as grpc-js-xds accepts", () => {
+  const [listener] = mtlsListeners([modePolicy('default', 'strict', 'STRICT')]);
+  assert.ok(listener);
+  assert.equal(listener.filter_chains?.[0]?.filter_chain_match, undefined, 'gRPC cannot match on TLS: one chain');
+  const tls = serverTlsOf(listener);
+  assert.equal(tls?.require_client_certificate?.value, true);
+  assert.deepEqual(tls?.common_tls_context?.tls_certificate_provider_instance, { instance_name: 'default', certificate_name: 'default' });
+  const validation = tls?.common_tls_context?.combined_validation_context?.default_validation_context;
+  assert.deepEqual(validation?.ca_certificate_provider_instance, { instance_name: 'default', certificate_name: 'ROOTCA' });
+  assert.deepEqual(validation?.match_subject_alt_names, [], 'any workload of the mesh; authorization decides the rest');
+  assert.equal(tls?.common_tls_context?.tls_params, null, 'grpc-js refuses tls_params');
+  assert.equal(decodeServerListener(listener).error, undefined);
+});
+
+test('Should have a server whose bootstrap lacks the default certificate provider NACK its STRICT listener', () => {
+  const [listener] = mtlsListeners([modePolicy('istio-system', 'mesh', 'STRICT')]);
+  assert.ok(listener);
+  assert.match(decodeServerListener(listener, []).error ?? '', /Unmatched .*instance_name: default/);
+  assert.equal(decodeServerListener(mtlsListeners([])[0]!, []).error, undefined, 'a plaintext listener needs no provider');
+});
+
+test('Should serve PERMISSIVE and DISABLE in plaintext, which a gRPC server cannot tell apart from mTLS on one port', () => {
+  assert.equal(serverTlsOf(mtlsListeners([])[0]), undefined, 'no policy is PERMISSIVE');
+  assert.equal(serverTlsOf(mtlsListeners([modePolicy('istio-system', 'mesh', 'PERMISSIVE')])[0]), undefined);
+  assert.equal(serverTlsOf(mtlsListeners([modePolicy('default', 'off', 'DISABLE')])[0]), undefined);
+});
+
+test('Should make PERMISSIVE STRICT for a server labelled security.istio.io/tlsMode: istio, but leave DISABLE plaintext', () => {
+  const meshed = fakeProxy({ generator: 'grpc', id: 'meshed', namespace: 'default', labels: { app: 'echo', 'security.istio.io/tlsMode': 'istio' } });
+  assert.equal(serverTlsOf(mtlsListeners([], meshed)[0])?.require_client_certificate?.value, true);
+  assert.equal(serverTlsOf(mtlsListeners([modePolicy('default', 'ns', 'PERMISSIVE')], meshed)[0])?.require_client_certificate?.value, true);
+  assert.equal(serverTlsOf(mtlsListeners([modePolicy('default', 'off', 'DISABLE')], meshed)[0]), undefined);
+  const disabledLabel = fakeProxy({ generator: 'grpc', id: 'plain', namespace: 'default', labels: { app: 'echo', 'security.istio.io/tlsMode': 'disabled' } });
+  assert.equal(serverTlsOf(mtlsListeners([], disabledLabel)[0]), undefined);
+});
+
+test('Should follow Istio\'s precedence: workload over namespace over mesh, and port level over the workload', () => {
+  const strictNs = modePolicy('default', 'ns', 'STRICT');
+  assert.equal(serverTlsOf(mtlsListeners([strictNs, workloadPolicy('echo', { mtls: { mode: 'DISABLE' } })])[0]), undefined);
+  assert.ok(serverTlsOf(mtlsListeners([modePolicy('istio-system', 'mesh', 'DISABLE'), strictNs])[0]));
+  assert.ok(serverTlsOf(mtlsListeners([workloadPolicy('other', { selector: { matchLabels: { app: 'other' } }, mtls: { mode: 'DISABLE' } }), strictNs])[0]));
+  const ports = workloadPolicy('echo', { mtls: { mode: 'STRICT' }, portLevelMtls: { 7070: { mode: 'DISABLE' } } });
+  const other = `${GRPC_SERVER_LISTENER_PREFIX}127.0.0.1:7071`;
+  const [onPort, offPort] = mtlsListeners([ports], server, [NAME, other]);
+  assert.equal(serverTlsOf(onPort), undefined, 'port 7070 is DISABLE');
+  assert.ok(serverTlsOf(offPort), 'port 7071 keeps the workload STRICT');
+  const [strictPort] = mtlsListeners([workloadPolicy('echo', { portLevelMtls: { 7070: { mode: 'STRICT' } } })]);
+  assert.ok(serverTlsOf(strictPort), 'a STRICT port of a PERMISSIVE workload');
+});
+
+test('Should keep the RBAC filters on an mTLS chain, so principals rules meet the peer certificate', () => {
+  const allow = authorizationPolicy('allow', { action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep'] } }] }] });
+  const [listener] = mtlsListeners([modePolicy('default', 'strict', 'STRICT'), allow]);
+  assert.ok(serverTlsOf(listener));
+  assert.deepEqual(hcmOf(listener!).http_filters.map((f) => f.name), ['envoy.filters.http.rbac', 'envoy.filters.http.router']);
+  assert.equal(decodeServerListener(listener!).error, undefined);
 });
