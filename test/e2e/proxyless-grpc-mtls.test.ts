@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { startControlPlaneProcess } from '../support/control-plane-process.js';
 import { startHeddle, stopProcess, waitForLog } from '../support/heddle.js';
 import { loadRbacEcho } from '../support/grpc/rbac-echo-service.js';
 import { eventually, writeConfig } from '../support/mesh-config.js';
+import { freePort } from '../../src/local/free-port.js';
 
 const SERVER = fileURLToPath(new URL('../support/grpc/xds-echo-server.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('../support/grpc/xds-rbac-client.js', import.meta.url));
@@ -34,18 +34,6 @@ const agents: ChildProcess[] = [];
 const bootstraps = new Map<string, string>();
 
 const configDir = () => join(dir, 'config');
-
-/** A port free on loopback now: XdsServer cannot bind port 0, so the test picks one. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Starts `heddle agent` for service account `sa` (label app=`sa`) with its own token; waits for `agent ready`. */
 async function startAgent(sa: string): Promise<void> {

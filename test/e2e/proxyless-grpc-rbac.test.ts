@@ -5,7 +5,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { startControlPlaneProcess } from '../support/control-plane-process.js';
 import { stopProcess, waitForLog } from '../support/heddle.js';
 import { loadRbacEcho } from '../support/grpc/rbac-echo-service.js';
 import { eventually, writeConfig } from '../support/mesh-config.js';
+import { freePort } from '../../src/local/free-port.js';
 
 const SERVER = fileURLToPath(new URL('../support/grpc/xds-echo-server.js', import.meta.url));
 const OK = grpc.status.OK;
@@ -26,18 +26,6 @@ let port: number;
 
 const configDir = () => join(dir, 'config');
 const policyFile = (name: string) => join(configDir(), name);
-
-/** A port free on loopback now: XdsServer cannot bind port 0, so the test picks one. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** The status codes of one Hello and one Forbidden call, each on a fresh channel. */
 async function statuses(): Promise<{ hello: number; forbidden: number }> {
