@@ -1,8 +1,9 @@
 // Checks what a CA sent back before the agent serves it: a chain for the agent's own key and
 // identity, still valid, leading to a root of the trust bundle the CA sent with it.
+import { X509Certificate } from 'node:crypto';
+import { parseSubjectAltNames } from '../proxy/tls/peer-certificate.js';
 import type { SignedCertificate } from '../security/ca-client.js';
 import { spiffeId, type WorkloadIdentity } from '../security/identity.js';
-import { x509 } from '../security/x509.js';
 import type { WorkloadCertificate } from './workload-certificate.js';
 import type { WorkloadKey } from './workload-key.js';
 
@@ -32,25 +33,25 @@ export async function parseSignedCertificate(
   if (!leaf) return { ok: false, reason: 'the CA returned no certificate' };
   if (roots.length === 0) return { ok: false, reason: 'the CA returned no trust bundle' };
 
-  if (!Buffer.from(leaf.publicKey.rawData).equals(key.publicKeySpki)) {
+  if (!leaf.publicKey.export({ type: 'spki', format: 'der' }).equals(key.publicKeySpki)) {
     return { ok: false, reason: 'the certificate is not for this workload\'s key' };
   }
   const expected = spiffeId(identity);
-  const uris = leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items.filter((n) => n.type === 'url').map((n) => n.value) ?? [];
+  const uris = parseSubjectAltNames(leaf.subjectAltName).filter(([type]) => type === 'URI').map(([, value]) => value);
   if (uris.length !== 1 || uris[0] !== expected) {
     return { ok: false, reason: `the certificate is for ${uris.length === 0 ? 'no URI SAN' : uris.join(', ')}, not ${expected}` };
   }
-  const notBefore = leaf.notBefore.getTime();
-  const notAfter = leaf.notAfter.getTime();
-  if (notAfter <= now) return { ok: false, reason: `the certificate expired at ${leaf.notAfter.toISOString()}` };
+  const notBefore = Date.parse(leaf.validFrom);
+  const notAfter = Date.parse(leaf.validTo);
+  if (!(notAfter > now)) return { ok: false, reason: `the certificate expired at ${new Date(notAfter).toISOString()}` };
   if (notAfter <= notBefore) return { ok: false, reason: 'the certificate\'s validity period is empty' };
 
   for (let i = 0; i + 1 < chain.length; i++) {
-    if (!(await signedBy(chain[i]!, chain[i + 1]!))) return { ok: false, reason: `chain certificate ${i} is not signed by certificate ${i + 1}` };
+    if (!signedBy(chain[i]!, chain[i + 1]!)) return { ok: false, reason: `chain certificate ${i} is not signed by certificate ${i + 1}` };
   }
   const last = chain[chain.length - 1]!;
-  const trusted = roots.some((root) => Buffer.from(root.rawData).equals(Buffer.from(last.rawData)));
-  if (!trusted && !(await anySigned(roots, last))) {
+  const trusted = roots.some((root) => root.raw.equals(last.raw));
+  if (!trusted && !anySigned(roots, last)) {
     return { ok: false, reason: 'the certificate chain does not lead to a root of the trust bundle' };
   }
 
@@ -58,10 +59,11 @@ export async function parseSignedCertificate(
     ok: true,
     certificate: {
       spiffeId: expected,
-      certificateChainPem: chain.map((c) => c.toString('pem')).join('\n') + '\n',
+      // Node writes each certificate as PEM with a final newline.
+      certificateChainPem: chain.map((c) => c.toString()).join(''),
       privateKeyPem: key.privateKeyPem,
-      trustBundlePem: roots.map((r) => r.toString('pem') + '\n'),
-      serialNumber: leaf.serialNumber,
+      trustBundlePem: roots.map((r) => r.toString()),
+      serialNumber: leaf.serialNumber.toLowerCase(),
       notBefore,
       notAfter,
     },
@@ -69,14 +71,14 @@ export async function parseSignedCertificate(
 }
 
 /** Every certificate in the PEM texts, or a message naming the one that does not parse. */
-function parseAll(pems: readonly string[]): x509.X509Certificate[] | string {
-  const out: x509.X509Certificate[] = [];
+function parseAll(pems: readonly string[]): X509Certificate[] | string {
+  const out: X509Certificate[] = [];
   for (const [i, pem] of pems.entries()) {
     const blocks = pem.match(PEM_BLOCK);
     if (!blocks) return `entry ${i} holds no PEM certificate`;
     for (const block of blocks) {
       try {
-        out.push(new x509.X509Certificate(block));
+        out.push(new X509Certificate(block));
       } catch (err) {
         return `entry ${i} does not parse: ${(err as Error).message}`;
       }
@@ -85,16 +87,15 @@ function parseAll(pems: readonly string[]): x509.X509Certificate[] | string {
   return out;
 }
 
-async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   if (cert.issuer !== issuer.subject) return false;
   try {
-    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+    return cert.verify(issuer.publicKey);
   } catch {
     return false;
   }
 }
 
-async function anySigned(issuers: readonly x509.X509Certificate[], cert: x509.X509Certificate): Promise<boolean> {
-  for (const issuer of issuers) if (await signedBy(cert, issuer)) return true;
-  return false;
+function anySigned(issuers: readonly X509Certificate[], cert: X509Certificate): boolean {
+  return issuers.some((issuer) => signedBy(cert, issuer));
 }
