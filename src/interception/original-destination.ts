@@ -1,8 +1,8 @@
 // A redirected socket's original destination (SO_ORIGINAL_DST), read with libc's getsockopt
 // through koffi, with the loop guard: a socket whose "original" destination is itself was not
 // redirected at all.
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { load } from 'koffi';
 import { parseSockaddr, unmapIpv4, type SocketAddress } from './sockaddr.js';
 
 /** Reads a socket's original destination; structurally the proxy's `OriginalDestinationReader`. */
@@ -52,12 +52,15 @@ function socketFd(socket: Socket): number | undefined {
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
-/** libc's getsockopt, bound on first use so that merely importing this module loads nothing. */
+/**
+ * libc's getsockopt, bound on first use so that merely importing this module loads nothing: koffi
+ * (a native module, about 1 MB of RSS) is required only by a sidecar that reads a redirected socket.
+ */
 function libcGetsockopt(): GetSockopt {
   type Call = (fd: number, level: number, name: number, buf: Buffer, len: number[]) => number;
   let call: Call | undefined;
   return (fd, level, name, size) => {
-    call ??= load('libc.so.6').func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *buf, _Inout_ uint32_t *len)') as unknown as Call;
+    call ??= (createRequire(import.meta.url)('koffi') as typeof import('koffi')).load('libc.so.6').func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *buf, _Inout_ uint32_t *len)') as unknown as Call;
     const buf = Buffer.alloc(size);
     return call(fd, level, name, buf, [size]) === 0 ? buf : undefined;
   };

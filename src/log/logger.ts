@@ -1,6 +1,6 @@
 // Logging for every part: pino, with levels and JSON or text output, always to stderr.
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -21,6 +21,8 @@ let root: Logger = pino({ level: 'info' }, pino.destination({ dest: 2, sync: tru
 export function createLogger(opts: LogOptions): Logger {
   const base = { level: opts.level, ...(opts.name ? { name: opts.name } : {}) };
   if (opts.format === 'json') return pino(base, pino.destination({ dest: 2, sync: true }));
+  // Required only for text output, so a process that logs JSON (every sidecar `heddle up` starts) does not load it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', singleLine: true });
   return pino(base, stream);
 }
