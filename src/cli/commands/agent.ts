@@ -1,15 +1,14 @@
 // `heddle agent`: the agent beside a proxyless gRPC app (istio-agent's proxyless mode): the
 // workload certificate as files, renewed, and the gRPC xDS bootstrap the app reads.
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { Option, type Command } from 'commander';
 import { AGENT_DEFAULTS } from '../../agent/agent.js';
 import { createProxylessAgent } from '../../agent/proxyless-agent.js';
 import { createTokenFileSource } from '../../agent/token-file.js';
-import { parseDuration } from '../../galley/validation/common/duration.js';
 import { logger } from '../../log/index.js';
 import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect } from '../options.js';
+import { parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
 
 interface AgentFlags {
   xdsAddress: string;
@@ -24,43 +23,6 @@ interface AgentFlags {
   certTtl: number;
   caRootCert?: string;
   trustDomain: string;
-}
-
-/** A `host:port` flag (`[v6]:port` for IPv6), naming the flag when the value is wrong. */
-export function parseHostPort(flag: string): (value: string) => string {
-  return (value) => {
-    const colon = value.lastIndexOf(':');
-    const host = value.slice(0, colon);
-    const port = Number(value.slice(colon + 1));
-    if (colon <= 0 || host === '[]' || value.slice(colon + 1) === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`${flag} must be HOST:PORT, got "${value}"`);
-    }
-    return value;
-  };
-}
-
-/** `--ip`: an IPv4 or IPv6 address. */
-export function parseIpFlag(value: string): string {
-  if (isIP(value) === 0) throw new Error(`--ip must be an IP address, got "${value}"`);
-  return value;
-}
-
-/** `--label` values (`k=v`, repeatable or comma-separated) into labels; a malformed pair is an error naming it. */
-export function parseLabelFlags(values: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of values.flatMap((v) => v.split(',')).filter((p) => p !== '')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--label must be key=value, got "${pair}"`);
-    labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return labels;
-}
-
-/** `--cert-ttl`: a duration of at least 1s, in ms. */
-export function parseCertTtlFlag(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || !(ms >= 1000)) throw new Error(`--cert-ttl must be a duration of at least 1s such as "24h", got "${value}"`);
-  return ms;
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM. */

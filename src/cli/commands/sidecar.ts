@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AGENT_DEFAULTS, createAgent, type Agent } from '../../agent/agent.js';
 import { createTokenFileSource } from '../../agent/token-file.js';
-import { parseDuration } from '../../galley/validation/common/duration.js';
 import { prepareCaptureProcess } from '../../interception/capture-process.js';
 import { createOriginalDestinationReader } from '../../interception/original-destination.js';
 import { logger, type Logger } from '../../log/index.js';
@@ -14,6 +13,7 @@ import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/side
 import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
 import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect, parsePort } from '../options.js';
+import { parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
 
 interface ProxyFlags {
   xdsAddress: string;
@@ -42,19 +42,6 @@ interface ProxyFlags {
   proxyGid: number;
 }
 
-/** `app=reviews` → ['app', 'reviews']; the flag is named in the error. */
-function parseLabels(values: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const value of values) {
-    for (const pair of value.split(',').filter((p) => p !== '')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw new Error(`--label must be key=value, got "${pair}"`);
-      labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-    }
-  }
-  return labels;
-}
-
 /** `http:9080` or `9080` (named after its port) or `grpc:7070:GRPC`. */
 function parseAppPorts(values: readonly string[]): AppPort[] {
   return values.flatMap((value) =>
@@ -81,13 +68,6 @@ function parseId(flag: string): (value: string) => number {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a numeric id, got "${value}"`);
     return n;
   };
-}
-
-/** `--cert-ttl`: a positive duration such as `24h` or `90m`, in ms. */
-function parseCertTtl(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || !(ms >= 1000)) throw new Error(`--cert-ttl must be a duration of at least 1s such as "24h", got "${value}"`);
-  return ms;
 }
 
 /** How long a starting sidecar waits for the CA's first answer before serving without a certificate. */
@@ -151,7 +131,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
     .option('--concurrency <n>', 'worker processes sharing the listeners (the xDS stream, admin and stats stay in one)', parseConcurrency, 1)
     .option('--ca-address <host:port>', 'the CA\'s address (default: the --xds-address)')
     .addOption(new Option('--token-file <path>', 'bootstrap token for the CA, re-read for every certificate; without it the workload has no identity').env('HEDDLE_TOKEN_FILE'))
-    .addOption(new Option('--cert-ttl <duration>', 'workload certificate lifetime to ask for; renewed at about half of it').argParser(parseCertTtl).default(AGENT_DEFAULTS.certTtlMs, '24h'))
+    .addOption(new Option('--cert-ttl <duration>', 'workload certificate lifetime to ask for; renewed at about half of it').argParser(parseCertTtlFlag).default(AGENT_DEFAULTS.certTtlMs, '24h'))
     .option('--ca-root-cert <pem file>', 'talk TLS to the CA (15012), trusting this root')
     .action(async (flags: ProxyFlags) => {
       if (flags.mode !== 'explicit' && flags.mode !== 'capture') throw new Error(`--mode must be explicit or capture, got "${flags.mode}"`);
@@ -166,7 +146,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
           name: flags.name,
           namespace: flags.namespace,
           serviceAccount: flags.serviceAccount,
-          labels: parseLabels(flags.label),
+          labels: parseLabelFlags(flags.label),
           trustDomain: flags.trustDomain,
           cluster: flags.clusterId,
           ip: flags.ip,

@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
+
+describe('workload flags', () => {
+  it('Should accept host:port addresses, IPv6 in brackets included, and refuse the rest naming the flag', () => {
+    const parse = parseHostPort('--xds-address');
+    assert.equal(parse('127.0.0.1:15010'), '127.0.0.1:15010');
+    assert.equal(parse('istiod.istio-system.svc:15012'), 'istiod.istio-system.svc:15012');
+    assert.equal(parse('[::1]:15010'), '[::1]:15010');
+    for (const bad of ['127.0.0.1', ':15010', '127.0.0.1:', 'host:0', 'host:70000', 'host:http']) {
+      assert.throws(() => parse(bad), new RegExp(`--xds-address must be HOST:PORT, got "${bad.replace(/[.[\]]/g, '\\$&')}"`));
+    }
+  });
+
+  it('Should read labels from repeated and comma-separated flags, and refuse a pair without a key', () => {
+    assert.deepEqual(parseLabelFlags(['app=echo,version=v1', 'team = shop']), { app: 'echo', version: 'v1', team: 'shop' });
+    assert.throws(() => parseLabelFlags(['=v1']), /--label must be key=value, got "=v1"/);
+  });
+
+  it('Should refuse an instance IP that is not an address and a certificate lifetime under a second', () => {
+    assert.equal(parseIpFlag('::1'), '::1');
+    assert.throws(() => parseIpFlag('localhost'), /--ip must be an IP address/);
+    assert.equal(parseCertTtlFlag('90m'), 90 * 60_000);
+    assert.throws(() => parseCertTtlFlag('500ms'), /--cert-ttl must be a duration of at least 1s/);
+  });
+});
