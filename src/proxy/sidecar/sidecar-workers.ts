@@ -19,6 +19,7 @@ import { createSecretStore } from '../tls/secret-store.js';
 /** Messages between the primary and its workers. */
 type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number } | SecretMessage;
 type ToPrimary =
+  | { type: 'heddle:listening' }
   | { type: 'heddle:applied'; version: number; ready: boolean; addresses: { listener: string; address: string; port: number }[] }
   | { type: 'heddle:status'; clusters: ClusterStatus[]; stats: [string, number][] };
 
@@ -36,7 +37,9 @@ export interface SidecarWorkers {
 export function createSidecarWorkers(options: SidecarOptions, log: Logger, concurrency: number): SidecarWorkers {
   cluster.setupPrimary({ serialization: 'advanced' });
   const aggregator = new AggregatorRegistry();
-  const workers = new Map<Worker, { version: number; ready: boolean; clusters: ClusterStatus[]; stats: [string, number][] }>();
+  // `listening`: the worker has said its message handler is attached. A message sent before that is
+  // lost (a worker still loading its modules has no handler yet), so nothing is sent until then.
+  const workers = new Map<Worker, { listening: boolean; version: number; ready: boolean; clusters: ClusterStatus[]; stats: [string, number][] }>();
   let latest: ProxyConfig | undefined;
   let state: 'PRE_INITIALIZING' | 'LIVE' | 'DRAINING' = 'PRE_INITIALIZING';
   let stopping = false;
@@ -44,7 +47,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
   let timer: NodeJS.Timeout | undefined;
 
   const send = (worker: Worker, message: ToWorker): void => {
-    if (worker.isConnected()) worker.send(message);
+    if (worker.isConnected() && workers.get(worker)?.listening) worker.send(message);
   };
   // Keys travel only over the IPC channel to the proxy's own workers; sent before each config that names them.
   const secrets = createSecretRelay(options.secrets ?? NO_SECRETS, (message) => {
@@ -53,11 +56,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
 
   function fork(): void {
     const worker = cluster.fork({ HEDDLE_SIDECAR_WORKER: '1' });
-    workers.set(worker, { version: 0, ready: false, clusters: [], stats: [] });
-    worker.on('online', () => {
-      secrets.replay((message) => send(worker, message));
-      if (latest) send(worker, { type: 'heddle:config', config: latest });
-    });
+    workers.set(worker, { listening: false, version: 0, ready: false, clusters: [], stats: [] });
     worker.on('message', (message: ToPrimary) => onMessage(worker, message));
     worker.on('exit', (code, signal) => {
       workers.delete(worker);
@@ -70,7 +69,11 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
   function onMessage(worker: Worker, message: ToPrimary): void {
     const entry = workers.get(worker);
     if (!entry) return;
-    if (message.type === 'heddle:applied') {
+    if (message.type === 'heddle:listening') {
+      entry.listening = true;
+      secrets.replay((m) => send(worker, m));
+      if (latest) send(worker, { type: 'heddle:config', config: latest });
+    } else if (message.type === 'heddle:applied') {
       entry.version = message.version;
       entry.ready = message.ready;
       if (state === 'PRE_INITIALIZING' && [...workers.values()].every((w) => w.ready)) {
@@ -195,6 +198,7 @@ export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
       void runtime.listeners.drain(message.timeoutMs).then(() => runtime.close()).then(() => process.exit(0));
     }
   });
+  reply({ type: 'heddle:listening' });
   // The primary decides when to stop; a signal to the process group must not cut the drain short.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
