@@ -7,12 +7,36 @@ import type { CircuitBreaker } from '../upstream/circuit-breaker.js';
 
 const REFUSED: Admission = { admitted: false };
 
+/** One admitted request's slots: `release` gives them back, once. */
+class Grant {
+  readonly admitted = true;
+  private released = false;
+
+  constructor(
+    private readonly owner: RequestAdmission,
+    private readonly retry: boolean,
+    private readonly holdsConnection: boolean,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.owner.releaseGrant(this.retry, this.holdsConnection);
+  }
+}
+
+/** A request waiting for a connection, with its request slot already taken. */
+interface Waiter {
+  readonly done: (admission: Admission) => void;
+  readonly retry: boolean;
+}
+
 /** Admits requests into one cluster under its breaker limits. */
 export class RequestAdmission {
   /** HTTP/1.1 requests holding a connection now. */
   private busyConnections = 0;
-  /** Requests waiting for a connection, each with the grant that admits it. */
-  private readonly waiting: { readonly done: (admission: Admission) => void; readonly grant: () => Admission }[] = [];
+  /** Requests waiting for a connection, in arrival order. */
+  private readonly waiting: Waiter[] = [];
 
   constructor(
     private readonly breaker: CircuitBreaker,
@@ -36,23 +60,8 @@ export class RequestAdmission {
       done(REFUSED);
       return;
     }
-    const grant = (): Admission => {
-      if (this.connectionPerRequest()) this.busyConnections++;
-      let released = false;
-      return {
-        admitted: true,
-        release: () => {
-          if (released) return;
-          released = true;
-          this.breaker.release('requests');
-          if (retry) this.breaker.release('retries');
-          if (this.connectionPerRequest()) this.busyConnections--;
-          this.wakeOne();
-        },
-      };
-    };
     if (!this.connectionPerRequest() || this.busyConnections < this.limits.maxConnections) {
-      done(grant());
+      done(this.grant(retry));
       return;
     }
     if (!this.breaker.tryAcquire('pending')) {
@@ -62,7 +71,23 @@ export class RequestAdmission {
       return;
     }
     // The waiter keeps its request slot while it waits; wakeOne grants it a connection.
-    this.waiting.push({ done, grant });
+    this.waiting.push({ done, retry });
+  }
+
+  /** @internal A grant's slots come back. */
+  releaseGrant(retry: boolean, holdsConnection: boolean): void {
+    this.breaker.release('requests');
+    if (retry) this.breaker.release('retries');
+    if (holdsConnection) this.busyConnections--;
+    this.wakeOne();
+  }
+
+  private grant(retry: boolean): Grant {
+    // Whether the request holds a connection is decided now, so a protocol change in between
+    // cannot unbalance the count.
+    const holdsConnection = this.connectionPerRequest();
+    if (holdsConnection) this.busyConnections++;
+    return new Grant(this, retry, holdsConnection);
   }
 
   private wakeOne(): void {
@@ -70,6 +95,6 @@ export class RequestAdmission {
     const waiter = this.waiting.shift();
     if (!waiter) return;
     this.breaker.release('pending');
-    waiter.done(waiter.grant());
+    waiter.done(this.grant(waiter.retry));
   }
 }

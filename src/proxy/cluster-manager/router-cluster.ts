@@ -16,6 +16,17 @@ import { RequestAdmission } from './request-admission.js';
 /** Most ORIGINAL_DST destinations kept with an open pool; the oldest is closed past this. */
 const MAX_PASSTHROUGH_POOLS = 256;
 
+/** Pool keys by host object (address and port never change on one), so a request to a known host builds no string. */
+const poolKeys = new WeakMap<UpstreamHost, { http1?: string; http2?: string }>();
+
+/** `protocol|address|port`; cached for EDS hosts, built afresh for ORIGINAL_DST's per-request hosts. */
+function poolKey(host: UpstreamHost, protocol: 'http1' | 'http2', cacheable: boolean): string {
+  if (!cacheable) return `${protocol}|${host.address}|${host.port}`;
+  let keys = poolKeys.get(host);
+  if (keys === undefined) poolKeys.set(host, (keys = {}));
+  return (keys[protocol] ??= `${protocol}|${host.address}|${host.port}`);
+}
+
 /** A host's pool for one protocol, with the transport its connections use. */
 interface Pool {
   readonly transportKey: string;
@@ -63,7 +74,7 @@ export class RouterClusterImpl implements RouterCluster {
     const resolved = this.transports.resolve(config.transportSocketMatches, (host as { readonly tlsMode?: string }).tlsMode, protocol, auto);
     if (!resolved.ok) return createUnavailableClient(resolved.reason);
     const transport = resolved.transport;
-    const key = `${protocol}|${host.address}|${host.port}`;
+    const key = poolKey(host, protocol, config.type !== 'ORIGINAL_DST');
     const existing = this.pools.get(key);
     if (existing && existing.transportKey === transport.key) return existing.client;
     if (existing) {

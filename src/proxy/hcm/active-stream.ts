@@ -13,10 +13,10 @@ import { evaluateCors, applyCorsResponseHeaders, resolveCorsPolicy } from '../fi
 import { decideFault } from '../filters/fault.js';
 import { buildLocalReply, LOCAL_REPLY_BODY } from '../filters/local-reply.js';
 import { pickWeightedCluster } from '../router/cluster-picker.js';
-import { applyRequestHeaderOperations, applyResponseHeaderOperations } from '../router/header-operations.js';
+import { applyRequestHeaderOperations, applyResponseHeaderOperations, type HeaderLevels } from '../router/header-operations.js';
 import { applyRequestRewrites } from '../router/path-rewrite.js';
 import { buildRedirect } from '../router/redirect.js';
-import { prepareRequestHeaders } from '../router/request-headers.js';
+import { prepareRequestHeaders, requestHeaderOptions } from '../router/request-headers.js';
 import { faultDisablesResilience, resolveRetryPolicy } from '../router/route-resilience.js';
 import type { RouteTable } from '../router/route-table.js';
 import { computeTimeouts } from '../router/timeouts.js';
@@ -27,7 +27,7 @@ import { RequestBodyRelay } from './request-body-relay.js';
 import { publishRequest } from './request-telemetry.js';
 import { mutateForwardedClientCert } from '../tls/xfcc.js';
 import type { StreamConfig } from './stream-config.js';
-import { UpstreamRouter } from './upstream-router.js';
+import { UpstreamRouter, type RouterCallbacks } from './upstream-router.js';
 import type { DynamicMetadata, PolicyVerdict } from '../filters/policy-filter.js';
 import { effectiveRemoteIp, policyFiltersFor, runPolicyFilters } from './policy-chain.js';
 
@@ -35,7 +35,7 @@ const PEER_ID = 'x-envoy-peer-metadata-id';
 const PEER_VALUE = 'x-envoy-peer-metadata';
 
 /** Runs one downstream exchange to completion. */
-export class ActiveStream {
+export class ActiveStream implements RouterCallbacks {
   readonly startTime: number;
   readonly flags: ResponseFlag[] = [];
   readonly relay = new RequestBodyRelay();
@@ -49,28 +49,33 @@ export class ActiveStream {
   upstreamServiceTimeMs: number | undefined;
   grpcStatus: string | undefined;
   peer: PeerWorkload | undefined;
-  /** Per-request dynamic metadata the policy filters write (jwt_authn → RBAC) and the access log may read. */
-  readonly metadata: DynamicMetadata = new Map();
+  private dynamicMetadata: DynamicMetadata | undefined;
   /** Envoy's response code details of a local reply from a policy filter (`rbac_access_denied_matched_policy[none]`). */
   responseCodeDetails: string | undefined;
   private policyAbort: AbortController | undefined;
   private finished = false;
   private faultTimer: unknown;
 
+  /** What the routed request's header operations and CORS need on the way back. */
+  private levels: HeaderLevels | undefined;
+  private corsOrigin: string | undefined;
+  private routedClusterName = '';
+
   constructor(readonly exchange: DownstreamExchange, readonly config: StreamConfig) {
     this.startTime = config.clock.now();
     exchange.onAbort(() => this.onDownstreamAbort());
+  }
+
+  /** Per-request dynamic metadata the policy filters write (jwt_authn → RBAC) and the access log may read; made on first use. */
+  get metadata(): DynamicMetadata {
+    return (this.dynamicMetadata ??= new Map());
   }
 
   /** Request headers, then route selection and the filters. */
   start(): void {
     const { exchange, config } = this;
     const head = exchange.head;
-    prepareRequestHeaders(head, exchange.connection, {
-      generateRequestId: config.hcm.generateRequestId,
-      useRemoteAddress: config.hcm.useRemoteAddress,
-      startTraces: false,
-    });
+    prepareRequestHeaders(head, exchange.connection, requestHeaderOptions(config.hcm));
     mutateForwardedClientCert(head.headers, exchange.connection, config.hcm.forwardClientCertDetails);
     if ((config.hcm.normalizePath || config.hcm.mergeSlashes) && !this.normalizePath(head)) return;
     this.exchangePeerMetadata();
@@ -199,7 +204,10 @@ export class ActiveStream {
     const vhost = this.virtualHost!;
     const weighted = pickWeightedCluster(action, config.clock.random);
     applyRequestRewrites(head, route.match.path, action, weighted);
-    const levels = { config: table.config, virtualHost: vhost, route, cluster: weighted };
+    const levels: HeaderLevels = { config: table.config, virtualHost: vhost, route, cluster: weighted };
+    this.levels = levels;
+    this.corsOrigin = corsOrigin;
+    this.routedClusterName = weighted.name;
     applyRequestHeaderOperations(head.headers, levels, { connection: exchange.connection, request: head });
     const retryPolicy = resolveRetryPolicy(route, vhost);
     const timeouts = computeTimeouts(route, head, retryPolicy, config.honourEnvoyHeaders);
@@ -223,37 +231,44 @@ export class ActiveStream {
       },
       config.clusters,
       config.clock,
-      {
-        forward: (response, body, cluster, host, upstreamStart) => {
-          this.cluster = cluster;
-          this.host = host;
-          this.upstreamServiceTimeMs = config.clock.now() - upstreamStart;
-          applyResponseHeaderOperations(response.headers, levels, { connection: conn, request: head, upstreamAddress: `${host.address}:${host.port}` });
-          if (corsOrigin !== undefined) {
-            const policy = resolveCorsPolicy(route, vhost);
-            if (policy) applyCorsResponseHeaders(policy, corsOrigin, response.headers);
-          }
-          response.headers.set('x-envoy-upstream-service-time', String(this.upstreamServiceTimeMs));
-          this.sendHead(response, body);
-        },
-        upgrade: (response, upstreamSocket, cluster, host) => {
-          this.cluster = cluster;
-          this.host = host;
-          this.joinUpgraded(response, upstreamSocket);
-        },
-        localReply: (status, details, flags, headers) => {
-          // Telemetry names the routed cluster's service even when no upstream answered (UO, UH, URX), as Istio does.
-          this.cluster ??= config.clusters.get(weighted.name);
-          this.flags.push(...flags);
-          this.sendLocal(status, details, undefined, headers ? HeaderMap.fromRecord(headers) : undefined);
-        },
-      },
+      this,
     );
     exchange.body.pipe(this.relay);
     this.router.start();
     for (const mirror of action.mirrors) {
       if (config.clock.random() * 1_000_000 < mirror.fractionPpm) this.relay.onEnd(() => sendMirror(config.clusters, mirror.cluster, head, this.relay, conn.remoteAddress));
     }
+  }
+
+  /** @internal The router's callback: an upstream response to forward downstream. */
+  forward(response: ResponseHead, body: BodySource, cluster: RouterCluster, host: UpstreamHost, upstreamStart: number): void {
+    const { config, exchange } = this;
+    const head = exchange.head;
+    this.cluster = cluster;
+    this.host = host;
+    this.upstreamServiceTimeMs = config.clock.now() - upstreamStart;
+    applyResponseHeaderOperations(response.headers, this.levels!, { connection: exchange.connection, request: head, upstreamAddress: this.router!.upstreamHost! });
+    if (this.corsOrigin !== undefined) {
+      const policy = resolveCorsPolicy(this.route!, this.virtualHost!);
+      if (policy) applyCorsResponseHeaders(policy, this.corsOrigin, response.headers);
+    }
+    response.headers.set('x-envoy-upstream-service-time', String(this.upstreamServiceTimeMs));
+    this.sendHead(response, body);
+  }
+
+  /** @internal The router's callback: the upstream accepted an upgrade. */
+  upgrade(response: ResponseHead, upstreamSocket: Duplex, cluster: RouterCluster, host: UpstreamHost): void {
+    this.cluster = cluster;
+    this.host = host;
+    this.joinUpgraded(response, upstreamSocket);
+  }
+
+  /** @internal The router's callback: a reply made by the router (overflow, no host, failure, timeout). */
+  localReply(status: number, details: string, flags: readonly ResponseFlag[], headers?: Readonly<Record<string, string>>): void {
+    // Telemetry names the routed cluster's service even when no upstream answered (UO, UH, URX), as Istio does.
+    this.cluster ??= this.config.clusters.get(this.routedClusterName);
+    this.flags.push(...flags);
+    this.sendLocal(status, details, undefined, headers ? HeaderMap.fromRecord(headers) : undefined);
   }
 
   /** A 101 from upstream: answer the client, then splice the two sockets together. */

@@ -12,6 +12,7 @@ import type { ConnectionContext, ConnectionHandler, SocketAddress } from '../lis
 import type { ListenerManager } from '../listener/listener-manager.js';
 import { ActiveStream } from './active-stream.js';
 import { RetargetedExchange } from './explicit-exchange.js';
+import { retargetConnection, splitAuthority } from './explicit-target.js';
 import type { StreamConfig } from './stream-config.js';
 
 export interface ExplicitProxyDeps {
@@ -23,14 +24,7 @@ export interface ExplicitProxyDeps {
   readonly connectTimeoutMs: number;
 }
 
-/** Splits `host:port` (or `[v6]:port`), with `defaultPort` when no port is given. */
-export function splitAuthority(authority: string, defaultPort: number): SocketAddress | undefined {
-  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(authority);
-  if (!m) return undefined;
-  const port = m[3] === undefined ? defaultPort : Number(m[3]);
-  if (port < 1 || port > 65535) return undefined;
-  return { address: (m[1] ?? m[2])!.toLowerCase(), port };
-}
+export { splitAuthority };
 
 /** The handler for connections to the outbound port that were not redirected. */
 export function createExplicitProxyHandler(deps: ExplicitProxyDeps): ConnectionHandler {
@@ -58,8 +52,8 @@ function onExchange(exchange: DownstreamExchange, context: ConnectionContext, de
     return;
   }
   const named = head.targetForm === 'absolute' || head.protocol === 'HTTP/2';
-  const target = named ? splitAuthority(head.authority, head.scheme === 'https' ? 443 : 80) : undefined;
-  if (!target) {
+  const retargeted = named ? retargetConnection(exchange.connection, head.authority, head.scheme) : undefined;
+  if (!retargeted) {
     exchange.body.discard();
     const body = Buffer.from('this port is an HTTP proxy: send absolute-form requests or CONNECT\n');
     const sink = exchange.respond({ status: 400, reason: '', headers: new HeaderMap(['content-type', 'text/plain', 'content-length', String(body.length)]) }, false);
@@ -69,9 +63,8 @@ function onExchange(exchange: DownstreamExchange, context: ConnectionContext, de
   }
   head.headers.remove('proxy-connection');
   head.headers.remove('proxy-authorization');
-  const config = deps.streamConfigFor(target) ?? deps.passthrough;
-  const retargeted = new RetargetedExchange(exchange, { ...exchange.connection, destinationAddress: target.address, destinationPort: target.port });
-  new ActiveStream(retargeted, config).start();
+  const config = deps.streamConfigFor(retargeted.target) ?? deps.passthrough;
+  new ActiveStream(new RetargetedExchange(exchange, retargeted.connection), config).start();
 }
 
 function tunnel(exchange: DownstreamExchange, context: ConnectionContext, deps: ExplicitProxyDeps): void {

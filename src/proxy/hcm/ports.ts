@@ -21,6 +21,8 @@ export interface UpstreamHost {
   readonly port: number;
   /** Istio's `workload` endpoint metadata, for destination labels. */
   readonly workload?: string;
+  /** `address:port`, when the host keeps it made (EDS hosts do), so requests need not build it. */
+  readonly key?: string;
 }
 
 /** How an attempt on a host ended, for outlier detection and host stats. */

@@ -11,11 +11,12 @@ export const DEFAULT_RETRY_BUFFER_BYTES = 1024 * 1024;
 
 /** A BodySink in front of the attempts: it forwards to the attached sink and remembers what passed. */
 export class RequestBodyRelay implements BodySink {
-  private chunks: Buffer[] = [];
+  // Made on first use: most requests have no body and nobody waits on them.
+  private chunks: Buffer[] | undefined;
   private bufferedBytes = 0;
   private target: BodySink | undefined;
-  private drainWaiters: (() => void)[] = [];
-  private endWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] | undefined;
+  private endWaiters: (() => void)[] | undefined;
   /** True once more than `limit` bytes passed: the body can no longer be replayed. */
   overflowed = false;
   ended = false;
@@ -33,13 +34,14 @@ export class RequestBodyRelay implements BodySink {
   /** Sends everything seen so far to `sink`, then forwards what comes next to it. */
   attach(sink: BodySink): void {
     this.target = sink;
-    for (const chunk of this.chunks) sink.write(chunk);
+    const chunks = this.chunks;
+    if (chunks !== undefined) for (const chunk of chunks) sink.write(chunk);
     if (this.ended) sink.end(this.trailers);
     else if (this.aborted) sink.abort(this.aborted);
     // A source paused for want of a target resumes now; the new sink pushes back if it must.
     const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const fn of waiters) fn();
+    this.drainWaiters = undefined;
+    if (waiters !== undefined) for (const fn of waiters) fn();
   }
 
   /** Stops forwarding to the current attempt (it failed or was cancelled). */
@@ -50,13 +52,14 @@ export class RequestBodyRelay implements BodySink {
   /** The held body, for a mirror. */
   buffered(): Buffer | undefined {
     if (this.overflowed) return undefined;
-    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bufferedBytes);
+    const chunks = this.chunks ?? [];
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.bufferedBytes);
   }
 
   /** Runs `fn` once the whole body has arrived. */
   onEnd(fn: () => void): void {
     if (this.ended) fn();
-    else this.endWaiters.push(fn);
+    else (this.endWaiters ??= []).push(fn);
   }
 
   write(chunk: Buffer): boolean {
@@ -65,10 +68,10 @@ export class RequestBodyRelay implements BodySink {
       this.bufferedBytes += chunk.length;
       if (this.bufferedBytes > this.limit) {
         this.overflowed = true;
-        this.chunks = [];
+        this.chunks = undefined;
         this.bufferedBytes = 0;
       } else {
-        this.chunks.push(chunk);
+        (this.chunks ??= []).push(chunk);
       }
     }
     return this.target ? this.target.write(chunk) : false;
@@ -76,7 +79,7 @@ export class RequestBodyRelay implements BodySink {
 
   onceDrain(fn: () => void): void {
     if (this.target) this.target.onceDrain(fn);
-    else this.drainWaiters.push(fn);
+    else (this.drainWaiters ??= []).push(fn);
   }
 
   end(trailers?: HeaderMap): void {
@@ -84,8 +87,8 @@ export class RequestBodyRelay implements BodySink {
     this.trailers = trailers;
     this.target?.end(trailers);
     const waiters = this.endWaiters;
-    this.endWaiters = [];
-    for (const fn of waiters) fn();
+    this.endWaiters = undefined;
+    if (waiters !== undefined) for (const fn of waiters) fn();
   }
 
   abort(err: Error): void {

@@ -1,5 +1,6 @@
 // Turns a finished stream into the `heddle:proxy:http-request` event that metrics and access logs
 // read. Nothing is built when nobody subscribes.
+import type { ConnectionInfo } from '../http/exchange.js';
 import { httpRequestChannel, UNKNOWN_PEER, type HttpRequestEvent, type PeerWorkload } from '../telemetry/events.js';
 import type { ActiveStream } from './active-stream.js';
 
@@ -22,6 +23,24 @@ function withPrincipal(peer: PeerWorkload, principal: string | undefined): PeerW
   return out;
 }
 
+/** A connection's `address:port` pair as the access log prints them. */
+interface ConnectionAddresses {
+  readonly remote: string;
+  readonly local: string;
+}
+
+const addressesByConnection = new WeakMap<ConnectionInfo, ConnectionAddresses>();
+
+/** Built once per connection, not per request. */
+function addressesOf(conn: ConnectionInfo): ConnectionAddresses {
+  let a = addressesByConnection.get(conn);
+  if (a === undefined) {
+    a = { remote: `${conn.remoteAddress}:${conn.remotePort}`, local: `${conn.localAddress}:${conn.localPort}` };
+    addressesByConnection.set(conn, a);
+  }
+  return a;
+}
+
 /** Publishes the stream's request event, if anyone listens. */
 export function publishRequest(stream: ActiveStream): void {
   if (!httpRequestChannel.hasSubscribers) return;
@@ -32,6 +51,7 @@ export function publishRequest(stream: ActiveStream): void {
   const self = config.identity.self;
   const remote = stream.peer ?? (inbound ? undefined : peerFromWorkloadMetadata(stream.host?.workload)) ?? UNKNOWN_PEER;
   const contentType = head.headers.get('content-type');
+  const addresses = addressesOf(conn);
   const event: HttpRequestEvent = {
     reporter: inbound ? 'destination' : 'source',
     startTime: stream.startTime,
@@ -53,8 +73,8 @@ export function publishRequest(stream: ActiveStream): void {
     routeName: stream.route?.name,
     upstreamCluster: stream.router?.upstreamCluster,
     upstreamHost: stream.router?.upstreamHost,
-    downstreamRemoteAddress: `${conn.remoteAddress}:${conn.remotePort}`,
-    downstreamLocalAddress: `${conn.localAddress}:${conn.localPort}`,
+    downstreamRemoteAddress: addresses.remote,
+    downstreamLocalAddress: addresses.local,
     requestedServerName: undefined,
     destinationService: stream.cluster?.config.serviceHost ?? (inbound ? undefined : head.authority),
     // Over mTLS the destination knows both identities for certain: the peer's from its verified

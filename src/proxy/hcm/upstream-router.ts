@@ -49,11 +49,13 @@ export class UpstreamRouter implements UpstreamResponseHandler {
   private request: UpstreamRequest | undefined;
   private attemptStart = 0;
   private attempts = 0;
-  private readonly tried = new Set<UpstreamHost>();
+  /** Hosts tried so far, kept only when the retry policy avoids previous hosts. */
+  private tried: Set<UpstreamHost> | undefined;
   private retry: AttemptRetryPolicy | undefined;
   private globalTimer: unknown;
   private tryTimer: unknown;
-  private release: (() => void) | undefined;
+  /** The breaker slot of the current attempt, until it is given back. */
+  private slot: { release(): void } | undefined;
   private done = false;
   /** The response head went downstream; the route timeout still runs until its body ends. */
   private forwarded = false;
@@ -112,7 +114,7 @@ export class UpstreamRouter implements UpstreamResponseHandler {
         this.finishLocal(503, 'upstream_reset_before_response_started{overflow}', [RESPONSE_FLAGS.UPSTREAM_OVERFLOW], { 'x-envoy-overloaded': 'true' });
         return;
       }
-      this.release = admission.release;
+      this.slot = admission;
       this.send(cluster);
     });
   }
@@ -121,15 +123,15 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     const req = this.req;
     const host = cluster.config.type === 'ORIGINAL_DST'
       ? cluster.originalDestinationHost(req.destinationAddress, req.destinationPort)
-      : cluster.pickHost(req.head, req.action.hashPolicies, req.sourceAddress, this.tried.size > 0 && this.retry?.avoidPreviousHosts ? this.tried : undefined);
+      : cluster.pickHost(req.head, req.action.hashPolicies, req.sourceAddress, this.tried !== undefined && this.tried.size > 0 ? this.tried : undefined);
     if (!host) {
       this.finishLocal(503, 'no_healthy_upstream', [RESPONSE_FLAGS.NO_HEALTHY_UPSTREAM]);
       return;
     }
     this.host = host;
-    this.tried.add(host);
+    if (this.retry?.avoidPreviousHosts) (this.tried ??= new Set()).add(host);
     this.attempts++;
-    this.upstreamHost = `${host.address}:${host.port}`;
+    this.upstreamHost = host.key ?? `${host.address}:${host.port}`;
     const protocol = upstreamProtocolOf(cluster.config, req.downstreamProtocol);
     if (req.virtualHost.includeRequestAttemptCount) req.head.headers.set('x-envoy-attempt-count', String(this.attempts));
     cluster.hostRequestStarted(host);
@@ -159,12 +161,12 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     this.done = true;
     this.forwarded = true;
     this.req.relay.detach();
-    const release = this.takeRelease();
+    const slot = this.takeSlot();
     const start = this.attemptStart;
     cluster.hostRequestFinished(host, head.status < 500);
     this.callbacks.forward(head, body, cluster, host, start);
     // The breaker slot is held until the response head; streaming bodies don't hold it.
-    release?.();
+    slot?.release();
   }
 
   onUpgrade(head: ResponseHead, socket: Duplex): void {
@@ -175,10 +177,10 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     this.done = true;
     this.clearTimers();
     this.req.relay.detach();
-    const release = this.takeRelease();
+    const slot = this.takeSlot();
     this.cluster!.hostRequestFinished(this.host!, true);
     this.callbacks.upgrade(head, socket, this.cluster!, this.host!);
-    release?.();
+    slot?.release();
   }
 
   onError(err: UpstreamError): void {
@@ -260,14 +262,14 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     this.clock.clearTimeout(this.tryTimer);
   }
 
-  private takeRelease(): (() => void) | undefined {
-    const r = this.release;
-    this.release = undefined;
-    return r;
+  private takeSlot(): { release(): void } | undefined {
+    const slot = this.slot;
+    this.slot = undefined;
+    return slot;
   }
 
   private releaseSlot(): void {
-    this.takeRelease()?.();
+    this.takeSlot()?.release();
   }
 }
 

@@ -54,18 +54,14 @@ export class HeaderMap {
   set(name: string, value: string): void {
     const lower = name.toLowerCase();
     const f = this.fields;
-    let at = -1;
-    for (let i = 0; i < f.length; i += 2) {
-      if (f[i] !== lower) continue;
-      if (at < 0) {
-        at = i;
-        f[i + 1] = value;
-      } else {
-        f.splice(i, 2);
-        i -= 2;
-      }
+    let i = 0;
+    while (i < f.length && f[i] !== lower) i += 2;
+    if (i === f.length) {
+      f.push(lower, value);
+      return;
     }
-    if (at < 0) f.push(lower, value);
+    f[i + 1] = value;
+    this.removeFrom(lower, i + 2);
   }
 
   /** Adds a field after the existing ones. */
@@ -75,17 +71,25 @@ export class HeaderMap {
 
   /** Removes every field called `name`; returns whether any was there. */
   remove(name: string): boolean {
-    const lower = name.toLowerCase();
+    return this.removeFrom(name.toLowerCase(), 0);
+  }
+
+  /** Removes the fields called `lower` at or after `from`, compacting in place (no array per call, as `splice` makes). */
+  private removeFrom(lower: string, from: number): boolean {
     const f = this.fields;
-    let removed = false;
-    for (let i = 0; i < f.length; i += 2) {
-      if (f[i] === lower) {
-        f.splice(i, 2);
-        i -= 2;
-        removed = true;
-      }
+    const n = f.length;
+    let i = from;
+    while (i < n && f[i] !== lower) i += 2;
+    if (i === n) return false;
+    let out = i;
+    for (i += 2; i < n; i += 2) {
+      if (f[i] === lower) continue;
+      f[out] = f[i]!;
+      f[out + 1] = f[i + 1]!;
+      out += 2;
     }
-    return removed;
+    f.length = out;
+    return true;
   }
 
   /** Calls `fn` for each field in order. */

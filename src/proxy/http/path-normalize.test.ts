@@ -26,6 +26,13 @@ describe('normalizeRequestPath', () => {
     assert.equal(normalizeRequestPath('/a/../b?x=/../y&z=%61', false), '/b?x=/../y&z=%61');
   });
 
+  it('Should leave a path that needs no change as it is, dots inside segment names included', () => {
+    assert.equal(normalizeRequestPath('/api/v1/items?id=3', true), '/api/v1/items?id=3');
+    assert.equal(normalizeRequestPath('/', true), '/');
+    assert.equal(normalizeRequestPath('/.well-known/a..b/c.', false), '/.well-known/a..b/c.');
+    assert.equal(normalizeRequestPath('/a/b/', false), '/a/b/');
+  });
+
   it('Should refuse a malformed escape or a path that does not start with a slash', () => {
     assert.equal(normalizeRequestPath('/a%zz', false), undefined);
     assert.equal(normalizeRequestPath('/a%4', false), undefined);

@@ -51,6 +51,8 @@ export function normalizeRequestPath(target: string, mergeSlashes: boolean): str
   const rawPath = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q);
   if (!rawPath.startsWith('/')) return undefined;
+  // Most paths need nothing: no escapes, no dot segment (one always follows a '/'), no '//'.
+  if (!rawPath.includes('%') && !rawPath.includes('/.') && (!mergeSlashes || !rawPath.includes('//'))) return target;
   const decoded = decodeUnreserved(rawPath);
   if (decoded === undefined) return undefined;
   let path = removeDotSegments(decoded);

@@ -7,6 +7,7 @@ import { Http1BodyReader, type BodyReaderOwner } from './http1-body-reader.js';
 import { parseResponseHead } from './http1-head-parser.js';
 import type { ResponseHead } from '../http/message.js';
 import type { Http1ClientStream, StreamConnection } from './http1-client-stream.js';
+import { Http1Deadline } from './http1-deadline.js';
 import type { Http1Timers } from './http1-timers.js';
 
 /** Where a connection goes and how long it may take. */
@@ -53,6 +54,8 @@ export class Http1ClientConnection implements StreamConnection, BodyReaderOwner 
   private timer: unknown;
   private timedOut = false;
   private paused = false;
+  /** The pool's idle timeout, kept as a deadline so that a busy connection sets no timer per request. */
+  private readonly idleDeadline: Http1Deadline;
 
   constructor(
     private readonly config: ClientConnectionConfig,
@@ -66,7 +69,7 @@ export class Http1ClientConnection implements StreamConnection, BodyReaderOwner 
     this.socket.on('error', (err: NodeJS.ErrnoException) => (this.lastError ??= err));
     this.socket.on('close', () => this.onClose());
     this.socket.on('end', () => this.socket.end());
-    this.socket.on('timeout', () => this.state === State.Idle && this.socket.destroy());
+    this.idleDeadline = new Http1Deadline(config.timers, () => this.state === State.Idle && this.socket.destroy());
     if (config.connectTimeoutMs > 0) this.timer = config.timers.setTimeout(() => this.onConnectTimeout(), config.connectTimeoutMs);
   }
 
@@ -90,7 +93,7 @@ export class Http1ClientConnection implements StreamConnection, BodyReaderOwner 
     this.state = State.Head;
     this.responseComplete = false;
     this.reader = undefined;
-    this.socket.setTimeout(0);
+    this.idleDeadline.clear();
     if (this.paused) this.resumeReading();
     stream.assign(this);
   }
@@ -119,6 +122,11 @@ export class Http1ClientConnection implements StreamConnection, BodyReaderOwner 
     if (stream !== this.stream) return;
     this.reader?.fail(new UpstreamError('reset_after_response', 'request cancelled'));
     this.destroy();
+  }
+
+  /** Closes the connection once it has been idle for `ms` without a new request (0: never). */
+  closeWhenIdleFor(ms: number): void {
+    if (ms > 0) this.idleDeadline.arm(ms);
   }
 
   /** Closes the socket; an active stream fails as its state says. */
@@ -277,6 +285,7 @@ export class Http1ClientConnection implements StreamConnection, BodyReaderOwner 
 
   private onClose(): void {
     this.clearTimer();
+    this.idleDeadline.dispose();
     const wasConnecting = this.state === State.Connecting;
     const stream = this.stream;
     if (stream !== undefined && !stream.done) {

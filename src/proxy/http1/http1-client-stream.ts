@@ -107,14 +107,16 @@ export class Http1ClientStream implements UpstreamRequest, BodySink {
       length = this.heldBytes;
       this.framing = length > 0 ? 'length' : 'none';
     } else this.framing = 'chunked';
-    conn.cork();
-    conn.write(writeRequestHead(this.head, this.framing, length, this.upgrade));
     const held = this.held;
     this.held = undefined;
     this.heldBytes = 0;
+    // A head alone (no body yet, or none at all) is one write; corking it would only add work.
+    const cork = held !== undefined || (this.ended && this.framing === 'chunked');
+    if (cork) conn.cork();
+    conn.write(writeRequestHead(this.head, this.framing, length, this.upgrade));
     if (held !== undefined) for (const chunk of held) this.writeChunk(chunk);
     if (this.ended) this.writeEnd();
-    conn.uncork();
+    if (cork) conn.uncork();
     const fns = this.drainFns;
     this.drainFns = undefined;
     if (fns !== undefined) for (const fn of fns) fn();

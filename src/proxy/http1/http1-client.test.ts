@@ -190,6 +190,39 @@ describe('createHttp1Client', () => {
     assert.equal(client.connections, 0);
   });
 
+  it('Should close a pooled connection only after it has been idle for the idle timeout', async () => {
+    const ports = new Set<number>();
+    const port = await listen(http.createServer((req, res) => (ports.add(req.socket.remotePort!), res.end('x'))));
+    let now = 0;
+    const due: { at: number; fn: () => void }[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => due.push({ at: now + ms, fn }),
+      clearTimeout: () => undefined,
+      now: () => now,
+    };
+    const advance = (ms: number): void => {
+      now += ms;
+      for (let guard = 0; guard < 100; guard++) {
+        const i = due.findIndex((t) => t.at <= now);
+        if (i < 0) break;
+        due.splice(i, 1)[0]!.fn();
+      }
+    };
+    const client = createHttp1Client({ host: '127.0.0.1', port, connectTimeoutMs: 0, idleTimeoutMs: 1000, timers });
+    closers.unshift(() => client.close());
+    assert.equal((await send(client, head('GET', '/'))).head?.status, 200);
+    advance(900);
+    assert.equal((await send(client, head('GET', '/'))).head?.status, 200, 'reused before the idle timeout');
+    advance(900);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(client.connections, 1, 'idle for 900 ms since the second request: still open');
+    assert.equal(due.length, 1, 'one timer for the connection, not one per request');
+    advance(100);
+    for (let i = 0; i < 200 && client.connections > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(client.connections, 0, 'closed 1000 ms after it went idle');
+    assert.equal(ports.size, 1);
+  });
+
   it('Should report connect_timeout when the connect timer fires first', async () => {
     const port = await listen(net.createServer((s) => s.destroy()));
     const fire: (() => void)[] = [];

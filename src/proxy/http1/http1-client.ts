@@ -130,7 +130,7 @@ class Http1Client implements UpstreamClient, ConnectionPool, StreamOwner {
       conn.destroy();
       return;
     }
-    conn.socket.setTimeout(this.idleTimeoutMs);
+    conn.closeWhenIdleFor(this.idleTimeoutMs);
     this.idleConns.push(conn);
   }
 }

@@ -15,6 +15,7 @@ export interface MessageFraming {
 const NONE: Http1Result<MessageFraming> = { ok: true, value: { framing: 'none', length: 0 } };
 const CHUNKED: Http1Result<MessageFraming> = { ok: true, value: { framing: 'chunked', length: 0 } };
 const CLOSE: Http1Result<MessageFraming> = { ok: true, value: { framing: 'close', length: 0 } };
+const NO_CODINGS: readonly string[] = [];
 const KNOWN_CODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'compress', 'x-compress', 'identity', 'br', 'zstd']);
 
 /** Every Content-Length value must be the same run of digits; returns it, or -1 if absent. */
@@ -23,6 +24,13 @@ function contentLength(headers: HeaderMap): Http1Result<number> {
   let value = -1;
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i] !== 'content-length') continue;
+    const plain = digitsValue(raw[i + 1]!);
+    if (plain >= 0) {
+      // The usual case, a bare number: no split and no regex.
+      if (value >= 0 && plain !== value) return http1Fail('BAD_CONTENT_LENGTH', 'conflicting Content-Length values');
+      value = plain;
+      continue;
+    }
     for (const part of raw[i + 1]!.split(',')) {
       const s = part.trim();
       if (s.length === 0 || s.length > 15 || !/^[0-9]+$/.test(s)) return http1Fail('BAD_CONTENT_LENGTH', 'invalid Content-Length');
@@ -34,8 +42,20 @@ function contentLength(headers: HeaderMap): Http1Result<number> {
   return { ok: true, value };
 }
 
+/** The value of 1 to 15 ASCII digits, or -1 when `s` is anything else. */
+function digitsValue(s: string): number {
+  if (s.length === 0 || s.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** Checks Transfer-Encoding codings: returns whether the final one is chunked. */
-function finalCodingIsChunked(te: string[]): Http1Result<boolean> {
+function finalCodingIsChunked(te: readonly string[]): Http1Result<boolean> {
   const codings = te.join(',').split(',');
   let last = '';
   let n = 0;
@@ -55,7 +75,7 @@ function finalCodingIsChunked(te: string[]): Http1Result<boolean> {
 
 /** Request framing: chunked, Content-Length, or no body. CL with TE, or a non-chunked TE, is refused. */
 export function requestFraming(headers: HeaderMap, http10: boolean): Http1Result<MessageFraming> {
-  const te = headers.getAll('transfer-encoding');
+  const te = headers.has('transfer-encoding') ? headers.getAll('transfer-encoding') : NO_CODINGS;
   const cl = contentLength(headers);
   if (!cl.ok) return cl;
   if (te.length > 0) {
@@ -74,7 +94,7 @@ export function requestFraming(headers: HeaderMap, http10: boolean): Http1Result
 export function responseFraming(headers: HeaderMap, status: number, method: string): Http1Result<MessageFraming> {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return NONE;
   if (method === 'CONNECT' && status < 300) return NONE;
-  const te = headers.getAll('transfer-encoding');
+  const te = headers.has('transfer-encoding') ? headers.getAll('transfer-encoding') : NO_CODINGS;
   const cl = contentLength(headers);
   if (!cl.ok) return cl;
   if (te.length > 0) {
@@ -92,6 +112,7 @@ export function hasConnectionToken(connection: string | undefined, token: string
   if (connection === undefined) return false;
   const v = connection.toLowerCase();
   if (v === token) return true;
+  if (!v.includes(',')) return v.trim() === token;
   for (const part of v.split(',')) if (part.trim() === token) return true;
   return false;
 }

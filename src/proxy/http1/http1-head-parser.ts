@@ -63,9 +63,9 @@ export function parseRequestHead(text: string, scheme: 'http' | 'https', maxHead
   if (!parsed.ok) return parsed;
   const headers = parsed.value;
 
-  const hosts = headers.getAll('host');
-  if (hosts.length > 1) return http1Fail('MALFORMED_HEAD', 'more than one Host header');
-  let authority = hosts[0] ?? '';
+  const hosts = countHost(headers);
+  if (hosts > 1) return http1Fail('MALFORMED_HEAD', 'more than one Host header');
+  let authority = hosts === 1 ? headers.get('host')! : '';
   let path = target;
   let targetForm: RequestHead['targetForm'];
   const c0 = target.charCodeAt(0);
@@ -75,7 +75,7 @@ export function parseRequestHead(text: string, scheme: 'http' | 'https', maxHead
     path = '';
     targetForm = 'authority';
   } else if (c0 === 0x2f /* / */) {
-    if (hosts.length === 0 && protocol === 'HTTP/1.1') return http1Fail('MALFORMED_HEAD', 'missing Host header');
+    if (hosts === 0 && protocol === 'HTTP/1.1') return http1Fail('MALFORMED_HEAD', 'missing Host header');
   } else if (target === '*') {
     if (method !== 'OPTIONS') return http1Fail('MALFORMED_HEAD', 'asterisk-form is only for OPTIONS');
     targetForm = 'asterisk';
@@ -96,7 +96,7 @@ export function parseRequestHead(text: string, scheme: 'http' | 'https', maxHead
     scheme = skip === 8 ? 'https' : 'http';
     targetForm = 'absolute';
   }
-  if (hosts.length > 0) headers.remove('host');
+  if (hosts > 0) headers.remove('host');
 
   const framing = requestFraming(headers, protocol === 'HTTP/1.0');
   if (!framing.ok) return framing;
@@ -137,7 +137,18 @@ export function parseResponseHead(text: string, method: string, maxHeaders: numb
   return { ok: true, value: { head: { status, reason, headers }, framing: framing.value.framing, length: framing.value.length, keepAlive } };
 }
 
+/** The Host fields in the head (more than one is an error). */
+function countHost(headers: HeaderMap): number {
+  const raw = headers.raw();
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i] === 'host') n++;
+  return n;
+}
+
+/** The Connection fields joined, without an array for the common single (or absent) field. */
 function connectionValue(headers: HeaderMap): string | undefined {
-  const all = headers.getAll('connection');
-  return all.length === 0 ? undefined : all.length === 1 ? all[0] : all.join(',');
+  const raw = headers.raw();
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i] === 'connection') value = value === undefined ? raw[i + 1] : `${value},${raw[i + 1]}`;
+  return value;
 }

@@ -20,6 +20,21 @@ export function isToken(s: string, from = 0, to = s.length): boolean {
   return true;
 }
 
+/** Field names as received → lowercase, so a mixed-case name costs a lookup, not a new string. */
+const lowerNames = new Map<string, string>();
+/** Distinct spellings remembered; past it the cache starts over (a peer cannot grow it for ever). */
+const MAX_LOWER_NAMES = 512;
+
+function lowerName(raw: string): string {
+  let lower = lowerNames.get(raw);
+  if (lower === undefined) {
+    lower = raw.toLowerCase();
+    if (lowerNames.size >= MAX_LOWER_NAMES) lowerNames.clear();
+    lowerNames.set(raw, lower);
+  }
+  return lower;
+}
+
 function isOws(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
@@ -50,7 +65,7 @@ export function parseHeaderFields(text: string, from: number, maxHeaders: number
       const c = text.charCodeAt(i);
       if ((c < 0x20 && c !== 0x09) || c === 0x7f) return http1Fail('MALFORMED_HEAD', 'control character in header value');
     }
-    fields.push(text.slice(pos, colon).toLowerCase(), text.slice(vs, ve));
+    fields.push(lowerName(text.slice(pos, colon)), text.slice(vs, ve));
     pos = eol + 2;
   }
   return { ok: true, value: new HeaderMap(fields) };

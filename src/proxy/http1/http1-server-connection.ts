@@ -9,6 +9,7 @@ import { Http1CodecError } from './http1-errors.js';
 import { parseRequestHead } from './http1-head-parser.js';
 import { reasonPhrase } from './http1-head-writer.js';
 import { Http1ServerExchange, type ExchangeHost } from './http1-server-exchange.js';
+import { Http1Deadline } from './http1-deadline.js';
 import { SYSTEM_TIMERS, type Http1Timers } from './http1-timers.js';
 
 /** Options of one downstream HTTP/1.1 connection. */
@@ -56,13 +57,13 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
   private draining = false;
   private paused = false;
   private peerEnded = false;
-  private timer: unknown;
+  /** The one timer of the connection: the header timeout while a head arrives, else the idle timeout. */
+  private readonly deadline: Http1Deadline;
   private timerIsHeaders = false;
   private readonly maxHeadBytes: number;
   private readonly maxHeaders: number;
   private readonly timers: Http1Timers;
   private readonly scheme: 'http' | 'https';
-  private readonly onTimer = (): void => this.timedOut();
 
   constructor(
     readonly socket: Duplex,
@@ -72,6 +73,7 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
     this.maxHeadBytes = options.maxHeadBytes ?? 60 * 1024;
     this.maxHeaders = options.maxHeaders ?? 100;
     this.timers = options.timers ?? SYSTEM_TIMERS;
+    this.deadline = new Http1Deadline(this.timers, () => this.timedOut());
     this.scheme = info.tls ? 'https' : 'http';
     const s = socket as Partial<Socket>;
     if (typeof s.setNoDelay === 'function') s.setNoDelay(true);
@@ -285,6 +287,7 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
     const ex = this.exchange;
     this.state = State.Closed;
     this.clearTimer();
+    this.deadline.dispose();
     this.exchange = undefined;
     if (ex !== undefined) ex.notifyAbort(new Error('downstream connection closed'));
   }
@@ -301,19 +304,15 @@ class ServerConnection implements Http1ServerConnection, ExchangeHost, BodyReade
     this.clearTimer();
     if (ms <= 0 || (this.state === State.Closed && !force)) return;
     this.timerIsHeaders = headers;
-    this.timer = this.timers.setTimeout(this.onTimer, ms);
+    this.deadline.arm(ms);
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.deadline.clear();
     this.timerIsHeaders = false;
   }
 
   private timedOut(): void {
-    this.timer = undefined;
     if (this.state === State.Closed) {
       this.socket.destroy();
     } else if (this.timerIsHeaders) {

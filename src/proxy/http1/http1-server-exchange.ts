@@ -24,6 +24,8 @@ export interface ExchangeHost {
 
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
+/** A first body chunk up to this size is sent in the same string write as the head. */
+const SMALL_BODY_BYTES = 4096;
 
 /** A response sink that takes nothing, returned when `respond` ends the stream. */
 const ENDED_SINK: BodySink = {
@@ -48,6 +50,8 @@ export class Http1ServerExchange implements DownstreamExchange, BodySink {
   /** 100 Continue was sent (or is no longer needed). */
   continueSent = false;
   private framing: OutgoingFraming = 'none';
+  /** The response head, until the first body chunk or the next tick takes it to the socket. */
+  private heldHead: string | undefined;
   private upgraded = false;
   private aborts: ((err: Error) => void)[] | undefined;
 
@@ -94,24 +98,47 @@ export class Http1ServerExchange implements DownstreamExchange, BodySink {
       this.finishResponse();
       return ENDED_SINK;
     }
-    // Corked until the next tick, so the head leaves in one write with the first body chunk.
-    socket.cork();
-    socket.write(text, 'latin1');
-    process.nextTick(uncork, socket);
+    // Held until the first body chunk (usually in this same turn), so both leave in one write;
+    // a body that takes longer gets the head on its own at the next tick.
+    this.heldHead = text;
+    process.nextTick(flushHeldHead, this);
     return this;
   }
 
   write(chunk: Buffer): boolean {
     if (this.responseComplete || chunk.length === 0) return true;
     const socket = this.host.socket;
+    const held = this.heldHead;
     if (this.framing === 'none') return true;
-    if (this.framing !== 'chunked') return socket.write(chunk);
+    if (this.framing !== 'chunked') {
+      if (held === undefined) return socket.write(chunk);
+      this.heldHead = undefined;
+      // One string for a small body: cheaper than corking two chunks into a writev.
+      if (chunk.length <= SMALL_BODY_BYTES) return socket.write(held + chunk.toString('latin1'), 'latin1');
+      socket.cork();
+      socket.write(held, 'latin1');
+      const ok = socket.write(chunk);
+      socket.uncork();
+      return ok;
+    }
     socket.cork();
+    if (held !== undefined) {
+      this.heldHead = undefined;
+      socket.write(held, 'latin1');
+    }
     socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
     socket.write(chunk);
     const ok = socket.write(CRLF);
     socket.uncork();
     return ok;
+  }
+
+  /** @internal Writes the held head if no body chunk took it along (the next tick after `respond`). */
+  flushHead(): void {
+    const held = this.heldHead;
+    if (held === undefined) return;
+    this.heldHead = undefined;
+    this.host.socket.write(held, 'latin1');
   }
 
   onceDrain(fn: () => void): void {
@@ -120,22 +147,29 @@ export class Http1ServerExchange implements DownstreamExchange, BodySink {
 
   end(trailers?: HeaderMap): void {
     if (this.responseComplete) return;
+    const held = this.heldHead ?? '';
+    this.heldHead = undefined;
     if (this.framing === 'chunked') {
       if (trailers !== undefined && trailers.size > 0) {
         let text = '0\r\n';
         trailers.forEach((name, value) => {
           text += `${name}: ${value}\r\n`;
         });
-        this.host.socket.write(`${text}\r\n`, 'latin1');
+        this.host.socket.write(`${held}${text}\r\n`, 'latin1');
+      } else if (held !== '') {
+        this.host.socket.write(`${held}0\r\n\r\n`, 'latin1');
       } else {
         this.host.socket.write(LAST_CHUNK);
       }
+    } else if (held !== '') {
+      this.host.socket.write(held, 'latin1');
     }
     this.finishResponse();
   }
 
   abort(err: Error): void {
     if (this.responseComplete) return;
+    this.heldHead = undefined;
     this.responseComplete = true;
     this.host.destroy(err);
   }
@@ -168,6 +202,6 @@ export class Http1ServerExchange implements DownstreamExchange, BodySink {
   }
 }
 
-function uncork(socket: Duplex): void {
-  socket.uncork();
+function flushHeldHead(exchange: Http1ServerExchange): void {
+  exchange.flushHead();
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConnectionInfo } from '../http/exchange.js';
-import { prepareRequestHeaders, type RequestHeaderOptions } from './request-headers.js';
+import { prepareRequestHeaders, requestHeaderOptions, type RequestHeaderOptions } from './request-headers.js';
 import { requestHead } from './route-fixtures.js';
 import { randomHexId } from './trace-ids.js';
 
@@ -100,3 +100,12 @@ for (const [tp, valid] of TRACEPARENTS) {
     else assert.equal(out, tp);
   });
 }
+
+test('Should make the header options once per connection manager config, from its settings', () => {
+  const hcm = { generateRequestId: true, useRemoteAddress: false } as Parameters<typeof requestHeaderOptions>[0];
+  const options = requestHeaderOptions(hcm);
+  assert.deepEqual(options, { generateRequestId: true, useRemoteAddress: false, startTraces: false });
+  assert.equal(requestHeaderOptions(hcm), options);
+  const edge = requestHeaderOptions({ ...hcm, useRemoteAddress: true });
+  assert.equal(edge.useRemoteAddress, true);
+});

@@ -1,9 +1,9 @@
 // The header work the connection manager does on every request before routing: x-request-id,
 // x-forwarded-proto, x-forwarded-for and the tracing headers (W3C traceparent and B3).
-import { randomUUID } from 'node:crypto';
+import type { HttpConnectionManagerConfig } from '../config/listener.js';
 import type { ConnectionInfo } from '../http/exchange.js';
 import type { RequestHead } from '../http/message.js';
-import { randomHexId } from './trace-ids.js';
+import { randomHexId, randomUuid } from './trace-ids.js';
 
 /** The connection manager settings that shape the request headers. */
 export interface RequestHeaderOptions {
@@ -22,6 +22,18 @@ export interface RequestHeaderOptions {
 }
 
 
+const optionsByHcm = new WeakMap<HttpConnectionManagerConfig, RequestHeaderOptions>();
+
+/** A connection manager's settings for `prepareRequestHeaders` (no trace starts), made once per config, not per request. */
+export function requestHeaderOptions(hcm: HttpConnectionManagerConfig): RequestHeaderOptions {
+  let options = optionsByHcm.get(hcm);
+  if (options === undefined) {
+    options = { generateRequestId: hcm.generateRequestId, useRemoteAddress: hcm.useRemoteAddress, startTraces: false };
+    optionsByHcm.set(hcm, options);
+  }
+  return options;
+}
+
 /**
  * Does the per-request header work in place, cheaply (no allocation for a header already right):
  * - x-request-id: a random UUID when absent and `generateRequestId`;
@@ -35,7 +47,7 @@ export interface RequestHeaderOptions {
  */
 export function prepareRequestHeaders(head: RequestHead, connection: ConnectionInfo, options: RequestHeaderOptions): void {
   const h = head.headers;
-  if (options.generateRequestId && !h.has('x-request-id')) h.add('x-request-id', randomUUID());
+  if (options.generateRequestId && !h.has('x-request-id')) h.add('x-request-id', randomUuid());
   if (options.useRemoteAddress) {
     h.set('x-forwarded-proto', head.scheme);
     const xff = h.get('x-forwarded-for');

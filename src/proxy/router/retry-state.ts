@@ -60,10 +60,11 @@ export function createRetryState(policy: RetryPolicy | undefined, random: () => 
   let numRetries = policy?.numRetries ?? 0;
   let statusCodes = policy?.retriableStatusCodes ?? HEADER_ONLY_POLICY.retriableStatusCodes;
   if (requestHeaders) {
-    const extra = [requestHeaders.get('x-envoy-retry-on'), requestHeaders.get('x-envoy-retry-grpc-on')];
-    if (extra[0] !== undefined || extra[1] !== undefined) {
+    const retryOnHeader = requestHeaders.get('x-envoy-retry-on');
+    const grpcRetryOnHeader = requestHeaders.get('x-envoy-retry-grpc-on');
+    if (retryOnHeader !== undefined || grpcRetryOnHeader !== undefined) {
       const merged = new Set(retryOn);
-      for (const list of extra) if (list) for (const c of list.split(',')) if (c.trim()) merged.add(c.trim());
+      for (const list of [retryOnHeader, grpcRetryOnHeader]) if (list) for (const c of list.split(',')) if (c.trim()) merged.add(c.trim());
       if (policy === undefined) numRetries = HEADER_ONLY_POLICY.numRetries;
       retryOn = merged;
     }
@@ -79,26 +80,53 @@ export function createRetryState(policy: RetryPolicy | undefined, random: () => 
   return new Retries(retryOn, numRetries, statusCodes, p.backoffBaseMs, p.backoffMaxMs, random);
 }
 
+/** What a retry_on set allows, worked out once per set rather than once per request. */
+interface RetryOnFlags {
+  readonly on5xx: boolean;
+  readonly onGateway: boolean;
+  readonly onReset: boolean;
+  readonly on4xx: boolean;
+  readonly onStatusCodes: boolean;
+  readonly onConnectFailure: boolean;
+  readonly onRefusedStream: boolean;
+  /** Bit n set: retry on grpc-status n. */
+  readonly grpcMask: number;
+}
+
+const flagsBySet = new WeakMap<ReadonlySet<string>, RetryOnFlags>();
+
+function retryOnFlags(retryOn: ReadonlySet<string>): RetryOnFlags {
+  let flags = flagsBySet.get(retryOn);
+  if (flags !== undefined) return flags;
+  let grpcMask = 0;
+  for (let i = 0; i < GRPC_CODES.length; i++) if (retryOn.has(GRPC_CODES[i]![0])) grpcMask |= 1 << GRPC_CODES[i]![1];
+  flags = {
+    on5xx: retryOn.has('5xx'),
+    onGateway: retryOn.has('gateway-error'),
+    onReset: retryOn.has('reset'),
+    on4xx: retryOn.has('retriable-4xx'),
+    onStatusCodes: retryOn.has('retriable-status-codes'),
+    onConnectFailure: retryOn.has('connect-failure'),
+    onRefusedStream: retryOn.has('refused-stream'),
+    grpcMask,
+  };
+  flagsBySet.set(retryOn, flags);
+  return flags;
+}
+
 class Retries implements RetryState {
   attemptCount = 1;
-  private readonly on5xx: boolean;
-  private readonly onGateway: boolean;
-  private readonly onReset: boolean;
-  /** Bit n set: retry on grpc-status n. */
-  private readonly grpcMask: number = 0;
+  private readonly flags: RetryOnFlags;
 
   constructor(
-    private readonly retryOn: ReadonlySet<string>,
+    retryOn: ReadonlySet<string>,
     private readonly numRetries: number,
     private readonly statusCodes: readonly number[],
     private readonly baseMs: number,
     private readonly maxMs: number,
     private readonly random: () => number,
   ) {
-    this.on5xx = retryOn.has('5xx');
-    this.onGateway = retryOn.has('gateway-error');
-    this.onReset = retryOn.has('reset');
-    for (let i = 0; i < GRPC_CODES.length; i++) if (retryOn.has(GRPC_CODES[i]![0])) this.grpcMask |= 1 << GRPC_CODES[i]![1];
+    this.flags = retryOnFlags(retryOn);
   }
 
   get retriesLeft(): number {
@@ -116,16 +144,17 @@ class Retries implements RetryState {
 
   private retriable(outcome: RetryOutcome): boolean {
     if (typeof outcome === 'object') return this.retriableResponse(outcome.status, outcome.grpcStatus);
-    const anyFailure = this.on5xx || this.onGateway || this.onReset;
+    const f = this.flags;
+    const anyFailure = f.on5xx || f.onGateway || f.onReset;
     switch (outcome) {
       case 'per_try_timeout':
         // Envoy answers a per-try timeout as 504 and retries it under 5xx and gateway-error.
-        return this.on5xx || this.onGateway;
+        return f.on5xx || f.onGateway;
       case 'connect_failure':
       case 'connect_timeout':
-        return anyFailure || this.retryOn.has('connect-failure');
+        return anyFailure || f.onConnectFailure;
       case 'refused_stream':
-        return anyFailure || this.retryOn.has('refused-stream');
+        return anyFailure || f.onRefusedStream;
       case 'reset_before_response':
       case 'protocol_error':
         return anyFailure;
@@ -135,13 +164,14 @@ class Retries implements RetryState {
   }
 
   private retriableResponse(status: number, grpcStatus: string | number | undefined): boolean {
-    if (this.on5xx && status >= 500 && status <= 599) return true;
-    if (this.onGateway && (status === 502 || status === 503 || status === 504)) return true;
-    if (status === 409 && this.retryOn.has('retriable-4xx')) return true;
-    if (this.retryOn.has('retriable-status-codes') && this.statusCodes.includes(status)) return true;
-    if (grpcStatus !== undefined && this.grpcMask !== 0) {
+    const f = this.flags;
+    if (f.on5xx && status >= 500 && status <= 599) return true;
+    if (f.onGateway && (status === 502 || status === 503 || status === 504)) return true;
+    if (status === 409 && f.on4xx) return true;
+    if (f.onStatusCodes && this.statusCodes.includes(status)) return true;
+    if (grpcStatus !== undefined && f.grpcMask !== 0) {
       const code = typeof grpcStatus === 'number' ? grpcStatus : Number(grpcStatus);
-      if (code >= 0 && code < 31 && (this.grpcMask & (1 << code)) !== 0) return true;
+      if (code >= 0 && code < 31 && (f.grpcMask & (1 << code)) !== 0) return true;
     }
     return false;
   }

@@ -62,6 +62,18 @@ describe('peer metadata', () => {
     assert.equal(encodePeerMetadata(REVIEWS), encodePeerMetadata(REVIEWS));
   });
 
+  it('Should decode each of several peers to its own workload when their values alternate', () => {
+    const reviews = encodePeerMetadata(REVIEWS).value;
+    const ratings = encodePeerMetadata({ ...REVIEWS, name: 'ratings-v1', labels: { app: 'ratings', version: 'v1' } }).value;
+    // Fresh string copies, as each request's header is.
+    const copy = (v: string): string => Buffer.from(v, 'latin1').toString('latin1');
+    for (const [value, workload] of [[reviews, 'reviews-v2'], [ratings, 'ratings-v1'], [copy(ratings), 'ratings-v1'], [copy(reviews), 'reviews-v2']] as const) {
+      assert.equal(decodePeerMetadata(value)?.workload, workload);
+    }
+    assert.equal(decodePeerMetadata('not base64 at all!'), undefined);
+    assert.equal(decodePeerMetadata(copy(reviews)), decodePeerMetadata(reviews), 'the same frozen peer object each time');
+  });
+
   it('Should ignore a garbage header', () => {
     assert.equal(decodePeerMetadata(''), undefined);
     assert.equal(decodePeerMetadata('not base64 at all!'), undefined);

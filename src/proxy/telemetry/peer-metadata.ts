@@ -55,6 +55,8 @@ export function encodePeerMetadata(self: WorkloadIdentity): PeerMetadataHeaders 
 
 const MAX_DECODED = 256;
 const decoded = new Map<string, PeerWorkload | null>();
+let lastValue: string | undefined;
+let lastPeer: PeerWorkload | undefined;
 
 /**
  * The peer a metadata header describes, or undefined when the value is not base64 of a Struct
@@ -62,11 +64,20 @@ const decoded = new Map<string, PeerWorkload | null>();
  * nothing. Results are cached per header value, so one peer yields one (frozen) object.
  */
 export function decodePeerMetadata(value: string): PeerWorkload | undefined {
+  // A peer sends the same value on every request: comparing with the last one is cheaper than
+  // hashing the (long, new each time) string for the map.
+  if (value === lastValue) return lastPeer;
   const hit = decoded.get(value);
-  if (hit !== undefined) return hit ?? undefined;
+  if (hit !== undefined) {
+    lastValue = value;
+    lastPeer = hit ?? undefined;
+    return lastPeer;
+  }
   const peer = decodeUncached(value);
   if (decoded.size >= MAX_DECODED) decoded.clear();
   decoded.set(value, peer ?? null);
+  lastValue = value;
+  lastPeer = peer;
   return peer;
 }
 
