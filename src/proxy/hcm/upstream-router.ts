@@ -137,7 +137,8 @@ export class UpstreamRouter implements UpstreamResponseHandler {
     cluster.hostRequestStarted(host);
     this.attemptStart = this.clock.now();
     if (req.perTryTimeoutMs > 0) this.tryTimer = this.clock.setTimeout(() => this.onTryTimeout(), req.perTryTimeoutMs);
-    this.request = cluster.client(host, protocol, req.head.authority).request(req.head, this);
+    // attach() ends an already complete body at once, so the client can skip waiting for it.
+    this.request = cluster.client(host, protocol, req.head.authority).request(req.head, this, req.relay.ended);
     req.relay.attach(this.request.body);
   }
 

@@ -96,7 +96,12 @@ export interface UpstreamRequest {
 
 /** Sends requests to one endpoint over pooled connections (HTTP/1.1 keep-alive or HTTP/2 streams). */
 export interface UpstreamClient {
-  request(head: RequestHead, handler: UpstreamResponseHandler): UpstreamRequest;
+  /**
+   * Starts a request. `bodyEnding` is a promise from the caller that it calls `body.end()` before
+   * returning to the event loop (a request without a body): the client then need not wait a tick
+   * to learn whether the body's length is known. Clients may ignore it.
+   */
+  request(head: RequestHead, handler: UpstreamResponseHandler, bodyEnding?: boolean): UpstreamRequest;
   /** Open connections, for circuit breaking and /clusters. */
   readonly connections: number;
   /** Requests waiting for a connection. */

@@ -20,3 +20,13 @@ test('Should remove every field of a name and keep the others in order', () => {
   assert.equal(h.remove('b'), true);
   assert.equal(h.size, 0);
 });
+
+test('Should remove every field named in a set in one pass, except the one to keep, keeping the order', () => {
+  const names = new Set(['connection', 'keep-alive', 'upgrade']);
+  const headers = new HeaderMap(['a', '1', 'connection', 'upgrade', 'b', '2', 'keep-alive', 'timeout=5', 'upgrade', 'websocket', 'connection', 'x']);
+  assert.equal(headers.removeNames(names, 'upgrade'), true);
+  assert.deepEqual(headers.raw(), ['a', '1', 'b', '2', 'upgrade', 'websocket']);
+  assert.equal(headers.removeNames(names, 'upgrade'), false);
+  assert.equal(headers.removeNames(names), true);
+  assert.deepEqual(headers.raw(), ['a', '1', 'b', '2']);
+});

@@ -74,6 +74,23 @@ export class HeaderMap {
     return this.removeFrom(name.toLowerCase(), 0);
   }
 
+  /** Removes, in one pass, every field whose name is in `names` (lowercase) except `keep`; returns whether any was removed. */
+  removeNames(names: ReadonlySet<string>, keep?: string): boolean {
+    const f = this.fields;
+    const n = f.length;
+    let out = 0;
+    for (let i = 0; i < n; i += 2) {
+      const name = f[i]!;
+      if (name !== keep && names.has(name)) continue;
+      f[out] = name;
+      f[out + 1] = f[i + 1]!;
+      out += 2;
+    }
+    if (out === n) return false;
+    f.length = out;
+    return true;
+  }
+
   /** Removes the fields called `lower` at or after `from`, compacting in place (no array per call, as `splice` makes). */
   private removeFrom(lower: string, from: number): boolean {
     const f = this.fields;

@@ -47,6 +47,8 @@ export class Http1ClientStream implements UpstreamRequest, BodySink {
     readonly head: RequestHead,
     readonly handler: UpstreamResponseHandler,
     private readonly owner: StreamOwner,
+    /** The caller ends the body before the event loop turns (see UpstreamClient.request). */
+    private readonly bodyEnding = false,
   ) {
     this.upgrade = head.method === 'CONNECT' || head.headers.has('upgrade');
   }
@@ -55,7 +57,8 @@ export class Http1ClientStream implements UpstreamRequest, BodySink {
   assign(conn: StreamConnection): void {
     this.conn = conn;
     if (this.ended || this.upgrade || this.head.headers.has('content-length')) this.flush();
-    else process.nextTick(flushLater, this);
+    // `end` flushes once it comes: with the caller's promise it comes in this turn, so no tick.
+    else if (!this.bodyEnding) process.nextTick(flushLater, this);
   }
 
   write(chunk: Buffer): boolean {

@@ -64,8 +64,8 @@ class Http1Client implements UpstreamClient, ConnectionPool, StreamOwner {
     return this.inFlight;
   }
 
-  request(head: RequestHead, handler: UpstreamResponseHandler): UpstreamRequest {
-    const stream = new Http1ClientStream(head, handler, this);
+  request(head: RequestHead, handler: UpstreamResponseHandler, bodyEnding = false): UpstreamRequest {
+    const stream = new Http1ClientStream(head, handler, this, bodyEnding);
     const idle = this.idleConns;
     while (idle.length > 0) {
       const conn = idle.pop()!;

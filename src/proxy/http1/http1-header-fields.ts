@@ -26,6 +26,13 @@ const lowerNames = new Map<string, string>();
 const MAX_LOWER_NAMES = 512;
 
 function lowerName(raw: string): string {
+  // Most names arrive lowercase (other sidecars, HTTP/2 peers): a scan is cheaper than hashing a new string.
+  let i = 0;
+  for (; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) break;
+  }
+  if (i === raw.length) return raw;
   let lower = lowerNames.get(raw);
   if (lower === undefined) {
     lower = raw.toLowerCase();

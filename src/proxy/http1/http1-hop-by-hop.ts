@@ -34,12 +34,6 @@ export function stripHopByHop(headers: HeaderMap, connection: string | undefined
   }
   if (!found) return;
   const te = headers.get('te');
-  headers.remove('connection');
-  headers.remove('keep-alive');
-  headers.remove('proxy-connection');
-  headers.remove('transfer-encoding');
-  headers.remove('te');
-  headers.remove('trailer');
-  if (!keepUpgrade) headers.remove('upgrade');
+  headers.removeNames(HOP_BY_HOP, keepUpgrade ? 'upgrade' : undefined);
   if (te !== undefined && te.trim().toLowerCase() === 'trailers') headers.add('te', 'trailers');
 }

@@ -250,3 +250,19 @@ test('Should close a silent connection at the listener filter timeout, or contin
   assert.equal(label, 'continuing/tcp|');
   patient.destroy();
 });
+
+test('Should change its generation when a listener is added, updated or removed, and only then', async () => {
+  const m = manager();
+  const v1 = listener('gw', { address: '127.0.0.1', filterChains: [chain('v1', {}, 'a')] });
+  const g0 = m.generation;
+  await m.apply(new Map([['gw', v1]]));
+  const added = m.generation;
+  assert.notEqual(added, g0, 'added');
+  await m.apply(new Map([['gw', { ...v1 }]]));
+  assert.equal(m.generation, added, 'an equal config changes nothing');
+  await m.apply(new Map([['gw', { ...v1, filterChains: [chain('v2', {}, 'b')] }]]));
+  const updated = m.generation;
+  assert.notEqual(updated, added, 'updated');
+  await m.apply(new Map());
+  assert.notEqual(m.generation, updated, 'removed');
+});

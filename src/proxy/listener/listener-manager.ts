@@ -53,6 +53,11 @@ export interface ListenerManager {
   /** The listener a connection to `address:port` belongs to: exact address first, then a wildcard one. */
   findListenerForDestination(address: string, port: number): ListenerConfig | undefined;
   /**
+   * Changes whenever a listener is added, removed or given a new config (and on close): an answer
+   * of `findListenerForDestination` stays right for as long as this number does not change.
+   */
+  readonly generation: number;
+  /**
    * Hands a connection (a CONNECT tunnel, say) to the listener for `destination`, which runs its
    * listener filters and chain selection. False, with the socket untouched, when none matches.
    */
@@ -75,6 +80,7 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
   const timers = options.timers ?? SYSTEM_TIMERS;
   const drainTimeoutMs = options.drainTimeoutMs ?? 5000;
   let queue: Promise<unknown> = Promise.resolve();
+  let generation = 0;
 
   const find = (destination: SocketAddress, except?: ActiveListener): ActiveListener | undefined => {
     const address = unmapIpv4(destination.address);
@@ -131,6 +137,7 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
         if (current && sameBinding(bindSpecs(current.version.config), bindSpecs(config))) {
           const old = current.version;
           current.version = version;
+          generation++;
           retireListenerVersion(old);
           updated.push(name);
           continue;
@@ -138,6 +145,7 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
         const next = new ActiveListener(version, env);
         await next.bind(bindSpecs(config));
         active.set(name, next);
+        generation++;
         if (current) retire(current);
         (current ? updated : added).push(name);
       } catch (err) {
@@ -149,6 +157,7 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
     for (const [name, listener] of active) {
       if (listeners.has(name)) continue;
       active.delete(name);
+      generation++;
       retire(listener);
       removed.push(name);
     }
@@ -164,6 +173,9 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
     findListenerForDestination(address, port) {
       return find({ address, port })?.version.config;
     },
+    get generation() {
+      return generation;
+    },
     dispatch(socket, destination, meta) {
       const target = find(destination);
       if (!target) return false;
@@ -178,6 +190,7 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
       await queue;
       const all = [...active.values(), ...draining];
       active.clear();
+      generation++;
       for (const l of all) {
         l.stopAccepting();
         l.destroyConnections();

@@ -16,6 +16,7 @@ import { createTlsTerminator } from '../tls/downstream-tls.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
 import { SecureContextCache } from '../tls/secure-context-cache.js';
 import { createUpstreamTransports } from '../tls/upstream-transport.js';
+import { DestinationCache } from './destination-cache.js';
 import { createSidecarFilterFactory } from './network-filter-factory.js';
 import { createPassthroughRouteTable } from './passthrough-routes.js';
 import { RouteTables } from './route-tables.js';
@@ -70,14 +71,18 @@ export function createSidecarRuntime(options: SidecarOptions, log: Logger): Side
     honourEnvoyHeaders: true,
   };
   const explicit = options.mode === 'explicit';
+  const explicitConfigs = new DestinationCache<StreamConfig>({
+    generation: () => listeners.generation,
+    lookup: (destination) => {
+      const listener = listeners.findListenerForDestination(destination.address, destination.port);
+      const chain = listener?.filterChains.find((c) => c.network.kind === 'http') ?? listener?.defaultFilterChain;
+      return listener && chain ? filters.streamConfigFor(chain, listener) : undefined;
+    },
+  });
   const explicitProxy = explicit
     ? createExplicitProxyHandler({
         listeners: () => listeners,
-        streamConfigFor: (destination) => {
-          const listener = listeners.findListenerForDestination(destination.address, destination.port);
-          const chain = listener?.filterChains.find((c) => c.network.kind === 'http') ?? listener?.defaultFilterChain;
-          return listener && chain ? filters.streamConfigFor(chain, listener) : undefined;
-        },
+        streamConfigFor: (destination) => explicitConfigs.get(destination),
         passthrough,
         connectTimeoutMs: 10_000,
       })

@@ -30,6 +30,7 @@ export interface SecretNames {
 
 export class SecureContextCache {
   private readonly contexts = new Map<string, Usable>();
+  private readonly pairs = new WeakMap<SecretNames, string>();
   private readonly watches = new Map<string, () => void>();
   private generation = 0;
 
@@ -42,7 +43,12 @@ export class SecureContextCache {
    * Both names are watched from the first lookup on; a change rebuilds the context lazily.
    */
   lookup(names: SecretNames): ContextLookup {
-    const pair = `${names.certificateSecret ?? ''}${SEPARATOR}${names.validationSecret ?? ''}`;
+    // Callers pass the same config object on every request: its key is built once.
+    let pair = this.pairs.get(names);
+    if (pair === undefined) {
+      pair = `${names.certificateSecret ?? ''}${SEPARATOR}${names.validationSecret ?? ''}`;
+      this.pairs.set(names, pair);
+    }
     const cached = this.contexts.get(pair);
     if (cached) return cached;
     this.watch(names.certificateSecret);

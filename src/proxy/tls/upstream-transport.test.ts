@@ -125,3 +125,23 @@ test("Should take the host of an authority without its port, lowercased, and und
   assert.equal(authorityHost(''), undefined);
   assert.equal(authorityHost(undefined), undefined);
 });
+
+test('Should answer each tlsMode by its own transport socket match, also when asked again', () => {
+  const matches: TransportSocketMatch[] = [
+    { name: 'tlsMode-istio', match: { tlsMode: 'istio' }, tls: SIMPLE },
+    { name: 'tlsMode-disabled', match: {} },
+  ];
+  const transports = createUpstreamTransports(contexts);
+  for (let round = 0; round < 2; round++) {
+    const istio = transports.resolve(matches, 'istio', 'http1');
+    assert.ok(istio.ok && istio.transport.tls !== undefined, `round ${round}: istio gets TLS`);
+    const none = transports.resolve(matches, undefined, 'http1');
+    assert.ok(none.ok && none.transport.key === 'plaintext', `round ${round}: no tlsMode is plaintext`);
+    const disabled = transports.resolve(matches, 'disabled', 'http1');
+    assert.ok(disabled.ok && disabled.transport.key === 'plaintext', `round ${round}: disabled is plaintext`);
+  }
+  // Another cluster's matches with the same tlsMode pick from their own list.
+  const tlsOnly: TransportSocketMatch[] = [{ name: 'all', match: {}, tls: SIMPLE }];
+  const other = transports.resolve(tlsOnly, undefined, 'http1');
+  assert.ok(other.ok && other.transport.tls !== undefined);
+});

@@ -18,6 +18,7 @@ export type TransportResult = { readonly ok: true; readonly transport: UpstreamT
 
 export const PLAINTEXT: UpstreamTransport = Object.freeze({ key: 'plaintext' });
 const PLAINTEXT_RESULT: TransportResult = Object.freeze({ ok: true, transport: PLAINTEXT });
+const MAX_MODES_PER_CLUSTER = 16;
 
 /**
  * Envoy's rule: the first match whose `match` entries all equal the endpoint's transport socket
@@ -50,12 +51,28 @@ export interface UpstreamTransports {
   resolve(matches: readonly TransportSocketMatch[], tlsMode: string | undefined, use: UpstreamUse, auto?: AutoHostOptions): TransportResult;
 }
 
+/** A cluster's match for each `tlsMode` seen; `undefined` for endpoints without one. */
+type MatchesByMode = Map<string | undefined, TransportSocketMatch | null>;
+
 export function createUpstreamTransports(contexts: SecureContextCache): UpstreamTransports {
   const built = new WeakMap<UpstreamTlsConfig, Map<UpstreamUse, { readonly contextKey: string; readonly result: TransportResult }>>();
+  // Matches are config, so the choice per tlsMode is made once per cluster config, not per request.
+  const selected = new WeakMap<readonly TransportSocketMatch[], MatchesByMode>();
+  const matchFor = (matches: readonly TransportSocketMatch[], tlsMode: string | undefined): TransportSocketMatch | undefined => {
+    let byMode = selected.get(matches);
+    if (byMode === undefined) selected.set(matches, (byMode = new Map()));
+    let match = byMode.get(tlsMode);
+    if (match === undefined) {
+      match = selectTransportSocketMatch(matches, tlsMode === undefined ? {} : { tlsMode }) ?? null;
+      // tlsMode values come from EDS, a handful per cluster; this bound only guards against a flood.
+      if (byMode.size < MAX_MODES_PER_CLUSTER) byMode.set(tlsMode, match);
+    }
+    return match ?? undefined;
+  };
   return {
     resolve(matches, tlsMode, use, auto) {
       if (matches.length === 0) return PLAINTEXT_RESULT;
-      const match = selectTransportSocketMatch(matches, tlsMode === undefined ? {} : { tlsMode });
+      const match = matchFor(matches, tlsMode);
       const config = match?.tls;
       if (!config) return PLAINTEXT_RESULT;
       const verifyHost = auto?.autoSanValidation ? auto.host : undefined;

@@ -40,3 +40,15 @@ test('Should add DNS SANs and escape quotes in the subject', () => {
   mutateForwardedClientCert(headers, { ...mtls, peerCertificate: peer }, 'SANITIZE_SET');
   assert.match(headers.get('x-forwarded-client-cert') ?? '', /;Subject="CN=a \\"b\\"";URI=spiffe:\/\/cluster.local\/ns\/default\/sa\/productpage;DNS=x.example.com$/);
 });
+
+test("Should write the same element for every request on a connection, and follow a change of our own principal", () => {
+  for (let i = 0; i < 2; i++) {
+    const headers = new HeaderMap();
+    mutateForwardedClientCert(headers, mtls, 'SANITIZE_SET');
+    assert.equal(headers.get('x-forwarded-client-cert'), OURS, `request ${i}`);
+  }
+  const rotated: ConnectionInfo = { ...mtls, localPrincipal: 'spiffe://cluster.local/ns/default/sa/reviews-v2' };
+  const headers = new HeaderMap();
+  mutateForwardedClientCert(headers, rotated, 'SANITIZE_SET');
+  assert.equal(headers.get('x-forwarded-client-cert'), OURS.replace('sa/reviews;', 'sa/reviews-v2;'));
+});

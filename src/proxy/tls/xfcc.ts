@@ -5,15 +5,22 @@ import type { HeaderMap } from '../http/headers.js';
 
 const XFCC = 'x-forwarded-client-cert';
 
+// A connection's certificate and our principal do not change, so each peer certificate's element
+// is formatted once, not per request.
+const formatted = new WeakMap<object, { readonly by: string | undefined; readonly value: string }>();
+
 /** The element this proxy adds for the connection's verified client certificate; undefined without one. */
 export function formatClientCertDetails(connection: ConnectionInfo): string | undefined {
   const peer = connection.peerCertificate;
   if (!connection.tls || !peer) return undefined;
+  const known = formatted.get(peer);
+  if (known !== undefined && known.by === connection.localPrincipal) return known.value;
   let value = '';
   if (connection.localPrincipal) value += `By=${connection.localPrincipal};`;
   value += `Hash=${peer.sha256};Subject="${peer.subject.replace(/"/g, '\\"')}"`;
   if (peer.principal) value += `;URI=${peer.principal}`;
   for (const dns of peer.dnsSans) value += `;DNS=${dns}`;
+  formatted.set(peer, { by: connection.localPrincipal, value });
   return value;
 }
 
