@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { runHey, type HeyResult } from './load-hey.js';
 import { runWrk, writeAbsoluteFormScript } from './load-wrk.js';
 import { rssMb, samplePeakRss, totalCpuSeconds } from './proc-usage.js';
-import { benchPaths, interleave, TLS_PATHS, type BenchPath } from './proxy-paths.js';
+import { benchPaths, interleave, PIPE_PATH, TLS_PATHS, type BenchPath } from './proxy-paths.js';
 import type { ProxyRig } from './proxy-rig.js';
 import { median, type BenchTable } from './report.js';
 
@@ -17,7 +17,6 @@ const ROUNDS = 5;
 const LOAD_S = 5;
 const TARGETS = { cpuPer1k: 0.1, idleMb: 50, loadMb: 100 } as const;
 /** A bare `node` process's RSS on this machine kind (FINDINGS.md). */
-const BARE_NODE_MB = 43;
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const signed = (n: number, digits: number) => `${n >= 0 ? '+' : ''}${fmt(n, digits)}`;
@@ -118,14 +117,19 @@ export async function runProxyResourcesBench(rig: ProxyRig, log: (line: string) 
   };
   const heddleIdle = idle.get('heddle pair') ?? [];
   const heddlePeak = peak.get('heddle pair') ?? [];
+  // The Node pipe pair does no HTTP work at all: its figures are the floor of a Node process here.
+  const pipeCpu = [cpu(PIPE_PATH, 0), cpu(PIPE_PATH, 1)];
+  const pipeIdle = idle.get(PIPE_PATH) ?? [];
+  const pipePeak = peak.get(PIPE_PATH) ?? [];
+  const loadDelta = Math.max(...heddlePeak) - Math.max(...heddleIdle);
   return {
     title: `Proxy pair resources at a fixed ${RATE} rps (hey -c${WORKERS} -q${RATE / WORKERS}, median of ${ROUNDS} interleaved ${ROUND_S} s rounds after ${WARM_UP_S} s warm-up) and memory`,
     header: ['path', 'rps', 'p50 ms', 'p99 ms', 'added by the pair p50 / p99 ms', 'vCPU per 1k rps, client / server hop', 'RSS idle MB, client / server', `RSS peak under wrk -c32 (${LOAD_S} s) MB`, 'RSS idle after load MB', 'errors'],
     rows,
     notes: [
-      `**Target: CPU ≤ ${TARGETS.cpuPer1k} vCPU per 1,000 rps per sidecar. Measured ${heddleCpu.map((c) => fmt(c, 3)).join(' (client) and ')} (server): ${verdict(heddleCpu.every((c) => c <= TARGETS.cpuPer1k))}.** Limited by the per-request JavaScript each sidecar runs (parse, route, metrics, re-serialise); nginx's figure is the same hop done in C. Measured as the change of utime+stime in /proc/<pid>/stat over the round, divided by the round's wall time, scaled to the achieved rate (nginx: master plus worker).`,
-      `**Target: RSS ≤ ${TARGETS.idleMb} MB idle per sidecar. Measured ${heddleIdle.map((m) => fmt(m, 0)).join(' / ')} MB (client / server, VmRSS right after config was applied, before any traffic): ${verdict(heddleIdle.length > 0 && heddleIdle.every((m) => m <= TARGETS.idleMb))}.** A bare Node process is about ${BARE_NODE_MB} MB here (FINDINGS.md), so about ${fmt(Math.max(...heddleIdle) - BARE_NODE_MB, 0)} MB is the sidecar's own code and heap; this benchmark does not break it down further. nginx's figure is master plus worker.`,
-      `**Target: RSS ≤ ${TARGETS.loadMb} MB under load per sidecar. Measured peak ${heddlePeak.map((m) => fmt(m, 0)).join(' / ')} MB during a saturating wrk -c32 run (VmRSS sampled every 200 ms): ${verdict(heddlePeak.length > 0 && heddlePeak.every((m) => m <= TARGETS.loadMb))}.** Load adds about ${fmt(Math.max(...heddlePeak) - Math.max(...heddleIdle), 0)} MB to the idle figure, so the idle footprint is what decides this target.`,
+      `**Target: CPU ≤ ${TARGETS.cpuPer1k} vCPU per 1,000 rps per sidecar. Measured ${heddleCpu.map((c) => fmt(c, 3)).join(' (client) and ')} (server): ${verdict(heddleCpu.every((c) => c <= TARGETS.cpuPer1k))}.** The Node pipe pair, two Node processes that only \`pipe\` each connection to the next hop and parse nothing, costs ${pipeCpu.map((c) => fmt(c, 3)).join(' / ')} at the same rate (${pipeCpu.map((c) => `${fmt((c / TARGETS.cpuPer1k) * 100, 0)} %`).join(' / ')} of the target): that is what a Node process pays for waking up, reading and writing each request and response, before any HTTP work, and what is left of the target for a Node proxy's HTTP work. The rest of the sidecar's figure is its per-request JavaScript (parse, route, metrics, re-serialise); nginx's figure is the same hop done in C. Measured as the change of utime+stime in /proc/<pid>/stat over the round, divided by the round's wall time, scaled to the achieved rate (nginx: master plus worker).`,
+      `**Target: RSS ≤ ${TARGETS.idleMb} MB idle per sidecar. Measured ${heddleIdle.map((m) => fmt(m, 0)).join(' / ')} MB (client / server, VmRSS right after config was applied, before any traffic): ${verdict(heddleIdle.length > 0 && heddleIdle.every((m) => m <= TARGETS.idleMb))}.** A Node pipe hop, which loads nothing but \`node:net\`, holds ${pipeIdle.map((m) => fmt(m, 0)).join(' / ')} MB idle in the same run, so about ${fmt(Math.max(...heddleIdle) - Math.max(...pipeIdle), 0)} MB is the sidecar's own code and heap (docs/sidecar.md says what is in it). nginx's figure is master plus worker.`,
+      `**Target: RSS ≤ ${TARGETS.loadMb} MB under load per sidecar. Measured peak ${heddlePeak.map((m) => fmt(m, 0)).join(' / ')} MB during a saturating wrk -c32 run (VmRSS sampled every 200 ms): ${verdict(heddlePeak.length > 0 && heddlePeak.every((m) => m <= TARGETS.loadMb))}.** Load changes the idle figure by ${fmt(loadDelta, 0)} MB (the pipe hop peaks at ${pipePeak.map((m) => fmt(m, 0)).join(' / ')} MB), so the idle footprint is what decides this target.`,
       `**TLS between the hops at ${RATE} rps: Heddle mTLS costs ${tlsCost(TLS_PATHS.heddle, 'heddle pair')}; nginx TLS costs ${tlsCost(TLS_PATHS.nginx, 'nginx pair')}.** The TLS paths run in the same processes as the plaintext ones (see the HTTP/1.1 table for how each is set up). hey's 4 connections and the pools between the hops stay open, so this is the per-request cost of encryption, not of handshakes. An added cost smaller than the spread of the plaintext rounds is within this machine's noise. Their idle RSS columns repeat the plaintext path's (the same processes); the peak column comes from a separate saturating run on each path.`,
       `Latency added by the pair: the path's median p50/p99 minus direct's, at the same fixed rate; hey's figures include its own Go client and have a resolution of 0.1 ms. hey reaches every path as an HTTP proxy (\`-x\`), so each receives absolute-form \`GET http://reviews:9080/\` over ${WORKERS} keep-alive connections. What limits the latency figures: the 2 shared cores (a hop waits for a core whenever the other processes hold both), and Node's event-loop turn per read for the Heddle hops.`,
     ],
