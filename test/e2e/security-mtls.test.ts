@@ -116,6 +116,27 @@ test('Should present a certificate naming the server\'s SPIFFE ID, signed by the
   assert.equal(r.status, undefined, `answered ${r.status} to a client without a certificate`);
 });
 
+interface CertDetail {
+  readonly path: string;
+  readonly serial_number: string;
+  readonly subject_alt_names: readonly Record<string, string>[];
+  readonly days_until_expiration: string;
+}
+
+test('Should list the certificate it serves and the mesh root on the admin port\'s /certs, as Envoy does', async () => {
+  const r = await probeTls({ host: httpbin.ip, port: httpbin.port, caPem: meshRootPem });
+  assert.ok(r.serverCertificate, `no server certificate: ${r.error ?? ''}`);
+  const admin = mesh.workloads.get(httpbin.name)!.adminPort;
+  const body = (await (await fetch(`http://127.0.0.1:${admin}/certs`)).json()) as { certificates: { ca_cert: CertDetail[]; cert_chain: CertDetail[] }[] };
+  const served = body.certificates.flatMap((c) => c.cert_chain).find((c) => c.serial_number === r.serverCertificate!.serialNumber.toLowerCase());
+  assert.ok(served, `the served certificate is not in /certs: ${JSON.stringify(body)}`);
+  assert.deepEqual(served.subject_alt_names, [{ uri: HTTPBIN_ID }]);
+  assert.equal(served.path, '<inline>');
+  assert.ok(Number(served.days_until_expiration) >= 0);
+  const rootSerial = new X509Certificate(meshRootPem).serialNumber.toLowerCase();
+  assert.ok(body.certificates.flatMap((c) => c.ca_cert).some((c) => c.serial_number === rootSerial), 'the mesh root is listed under ca_cert');
+});
+
 test('Should refuse plaintext under a namespace-wide STRICT policy while the sidecar\'d client still gets 200', async () => {
   await mesh.apply({ 'pa-namespace.yaml': peerAuthentication('default', 'STRICT') });
   const refused = await eventually(async () => {

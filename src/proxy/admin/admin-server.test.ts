@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createAdminServer, type AdminServer } from './admin-server.js';
 import { isLoopbackAddress } from './admin-http.js';
+import type { NamedSecret } from './admin-certs.js';
 import type { AdminState, AdminTarget, ClusterStatus } from './admin-target.js';
 
 const CLUSTERS: ClusterStatus[] = [
@@ -56,6 +57,9 @@ class FakeTarget implements AdminTarget {
   }
   serverInfo(): object {
     return { version: 'heddle/0.1.0', command_line_options: { concurrency: 2 } };
+  }
+  secrets(): readonly NamedSecret[] {
+    return [{ name: 'default', secret: undefined }];
   }
 }
 
@@ -184,10 +188,17 @@ describe('createAdminServer', () => {
     assert.deepEqual(info['command_line_options'], { concurrency: 2 });
   });
 
+  it('Should serve /certs as JSON, leaving out secrets that have no value yet', async () => {
+    const certs = await get('/certs');
+    assert.equal(certs.status, 200);
+    assert.match(certs.type, /application\/json/);
+    assert.deepEqual(JSON.parse(certs.body), { certificates: [] });
+  });
+
   it('Should list the endpoints at / and answer 404 to an unknown path', async () => {
     const index = await get('/');
     assert.equal(index.status, 200);
-    for (const path of ['/config_dump', '/clusters', '/stats', '/ready', '/logging', '/quitquitquit']) assert.ok(index.body.includes(`  ${path}:`), path);
+    for (const path of ['/certs', '/config_dump', '/clusters', '/stats', '/ready', '/logging', '/quitquitquit']) assert.ok(index.body.includes(`  ${path}:`), path);
     assert.equal((await get('/nope')).status, 404);
   });
 });

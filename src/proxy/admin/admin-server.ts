@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AdminTarget } from './admin-target.js';
 import { JSON_TYPE, PROMETHEUS_TYPE, TEXT, close, isLoopbackAddress, listen, reply } from './admin-http.js';
+import { formatCertificates } from './admin-certs.js';
 import { formatClustersJson, formatClustersText } from './admin-clusters.js';
 import { formatStatsJson, formatStatsText, selectStats } from './admin-stats.js';
 
@@ -41,7 +42,7 @@ export function createAdminServer(target: AdminTarget, options: AdminServerOptio
   }
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const endpoints = createEndpoints(() => now() - startedAt);
+  const endpoints = createEndpoints(() => now() - startedAt, now);
   const server = createServer((req, res) => void dispatch(req, res));
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -65,7 +66,7 @@ export function createAdminServer(target: AdminTarget, options: AdminServerOptio
   };
 }
 
-function createEndpoints(uptimeMs: () => number): Map<string, Endpoint> {
+function createEndpoints(uptimeMs: () => number, now: () => number): Map<string, Endpoint> {
   const endpoints = new Map<string, Endpoint>();
   const add = (path: string, help: string, mutates: boolean, handle: Handler): void => {
     endpoints.set(path, { help, mutates, handle });
@@ -75,6 +76,9 @@ function createEndpoints(uptimeMs: () => number): Map<string, Endpoint> {
   add('/config_dump', 'dump the current xDS config', false, (t, _q, _req, res) => {
     const configs = t.configDump();
     reply(res, 200, JSON_TYPE, JSON.stringify({ configs: Array.isArray(configs) ? configs : [configs] }, null, 1));
+  });
+  add('/certs', 'print the certificates the TLS contexts hold, with their expiry', false, (t, _q, _req, res) => {
+    reply(res, 200, JSON_TYPE, JSON.stringify(formatCertificates(t.secrets(), now()), null, 1));
   });
   add('/clusters', 'upstream cluster status (?format=json)', false, (t, q, _req, res) => {
     if (q.get('format') === 'json') reply(res, 200, JSON_TYPE, JSON.stringify(formatClustersJson(t.clusterStatuses()), null, 1));

@@ -1,4 +1,5 @@
 // What the admin server asks of the sidecar: the AdminTarget it implements, and cluster status rows.
+import type { NamedSecret } from './admin-certs.js';
 
 /** The server's lifecycle state, as Envoy's `/ready` and `/server_info` print it. */
 export type AdminState = 'PRE_INITIALIZING' | 'LIVE' | 'DRAINING';
@@ -28,6 +29,8 @@ export interface ClusterStatus {
 
 /** The sidecar as the admin server sees it. Every method is cheap and must not throw. */
 export interface AdminTarget {
+  /** The secrets the current config's TLS contexts name, with their values, for /certs. */
+  secrets(): readonly NamedSecret[];
   /** Envoy's ConfigDump entries (`{'@type': ..., ...}`), served as `{configs: [...]}`. */
   configDump(): unknown;
   clusterStatuses(): readonly ClusterStatus[];

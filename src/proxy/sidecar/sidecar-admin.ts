@@ -1,10 +1,13 @@
 // The sidecar as the admin server sees it: config dump, clusters, stats, readiness, log level,
 // drain and quit.
 import { LOG_LEVELS, type Logger } from '../../log/index.js';
+import type { NamedSecret } from '../admin/admin-certs.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
 import type { ListenerManager } from '../listener/listener-manager.js';
 import type { IstioMetrics } from '../telemetry/istio-metrics.js';
+import { NO_SECRETS, type SecretProvider } from '../tls/secret-provider.js';
+import { referencedSecretNames } from '../tls/secret-relay.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import type { Sidecar } from './sidecar.js';
@@ -28,6 +31,7 @@ export function createSidecarAdminTarget(deps: {
 }): AdminTarget {
   const { sidecar, clusters, listeners, xds, metrics, log, options } = deps;
   return {
+    secrets: () => namedSecretsOf(sidecar.config, options.secrets ?? NO_SECRETS),
     configDump: () => buildConfigDump(sidecar.config, options, xds()?.status()),
     clusterStatuses: () => clusterStatusesOf(clusters),
     stats: () => clusterStatsOf(clusters, listeners),
@@ -43,6 +47,13 @@ export function createSidecarAdminTarget(deps: {
     prometheus: () => metrics.metrics(),
     serverInfo: () => ({ version: 'heddle', command_line_options: { mode: options.mode, xds: options.xdsAddress } }),
   };
+}
+
+/** The secrets `config`'s listeners and clusters name, sorted, with their current values from `provider`. */
+export function namedSecretsOf(config: ProxyConfig | undefined, provider: SecretProvider): NamedSecret[] {
+  if (!config) return [];
+  const names = [...referencedSecretNames(config.listeners.values(), config.clusters.values())].sort();
+  return names.map((name) => ({ name, secret: provider.get(name) }));
 }
 
 /** Envoy's ConfigDump entries for `config`, plus the xDS client's status. */

@@ -9,7 +9,7 @@ import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import { createStatsServer } from '../admin/stats-server.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
-import { buildConfigDump, clusterStatsOf, clusterStatusesOf, setLogLevel } from './sidecar-admin.js';
+import { buildConfigDump, clusterStatsOf, clusterStatusesOf, namedSecretsOf, setLogLevel } from './sidecar-admin.js';
 import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
@@ -113,6 +113,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
   }
 
   const target: AdminTarget = {
+    secrets: () => namedSecretsOf(latest, options.secrets ?? NO_SECRETS),
     configDump: () => buildConfigDump(latest, options, xdsStatus()),
     clusterStatuses: mergedClusters,
     stats: mergedStats,
