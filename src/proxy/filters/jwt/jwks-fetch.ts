@@ -1,11 +1,10 @@
 // Fetches a remote_jwks key set through one of the sidecar's own clusters, so the cluster's
 // endpoints, load balancing and TLS apply, with the http_uri timeout and retry_policy's retries.
 import type { JwtRemoteJwksConfig } from '../../config/policy.js';
-import type { BodySink } from '../../http/body.js';
-import type { UpstreamRequest } from '../../http/exchange.js';
 import { HeaderMap } from '../../http/headers.js';
 import type { RequestHead } from '../../http/message.js';
-import { upstreamProtocolOf, type Clock, type RouterClusters } from '../../hcm/ports.js';
+import type { Clock, RouterClusters } from '../../hcm/ports.js';
+import { callCluster } from '../cluster-call.js';
 
 /** Why a fetch gave no key set. */
 export type JwksFetchError = 'no_cluster' | 'no_healthy_upstream' | 'timeout' | 'upstream_error' | 'bad_status' | 'not_a_jwks';
@@ -40,56 +39,12 @@ function requestFor(uri: URL): RequestHead {
   };
 }
 
-function fetchOnce(source: JwtRemoteJwksConfig, uri: URL, deps: { clusters: RouterClusters; clock: Clock }): Promise<JwksFetchResult> {
-  const cluster = deps.clusters.get(source.cluster);
-  if (!cluster) return Promise.resolve({ ok: false, error: 'no_cluster' });
-  const head = requestFor(uri);
-  const host = cluster.pickHost(head, [], '127.0.0.1', undefined);
-  if (!host) return Promise.resolve({ ok: false, error: 'no_healthy_upstream' });
-  return new Promise<JwksFetchResult>((resolve) => {
-    let settled = false;
-    let complete = false;
-    // Filled in below; a handler may settle before the request call returns.
-    const sent: { timer?: unknown; upstream?: UpstreamRequest } = {};
-    const settle = (result: JwksFetchResult): void => {
-      if (settled) return;
-      settled = true;
-      deps.clock.clearTimeout(sent.timer);
-      // A response read to its end leaves a reusable connection; only an unfinished one is cancelled.
-      if (!complete) sent.upstream?.cancel();
-      resolve(result);
-    };
-    const upstream = cluster.client(host, upstreamProtocolOf(cluster.config, 'http1'), head.authority).request(head, {
-      onResponse(response, body) {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const sink: BodySink = {
-          write(chunk) {
-            size += chunk.length;
-            if (size <= MAX_JWKS_BYTES) chunks.push(chunk);
-            return true;
-          },
-          onceDrain: (fn) => fn(),
-          end() {
-            complete = true;
-            if (response.status < 200 || response.status >= 300) return settle({ ok: false, error: 'bad_status', status: response.status });
-            const text = Buffer.concat(chunks).toString('utf8');
-            settle(size <= MAX_JWKS_BYTES && isJwksDocument(text) ? { ok: true, jwks: text } : { ok: false, error: 'not_a_jwks' });
-          },
-          abort: () => settle({ ok: false, error: 'upstream_error' }),
-        };
-        body.pipe(sink);
-      },
-      onError: () => settle({ ok: false, error: 'upstream_error' }),
-    });
-    sent.upstream = upstream;
-    if (settled) {
-      if (!complete) upstream.cancel();
-      return;
-    }
-    sent.timer = deps.clock.setTimeout(() => settle({ ok: false, error: 'timeout' }), source.timeoutMs);
-    upstream.body.end();
-  });
+async function fetchOnce(source: JwtRemoteJwksConfig, uri: URL, deps: { clusters: RouterClusters; clock: Clock }): Promise<JwksFetchResult> {
+  const result = await callCluster(source.cluster, requestFor(uri), { ...deps, sourceAddress: '127.0.0.1', timeoutMs: source.timeoutMs, maxBodyBytes: MAX_JWKS_BYTES });
+  if (!result.ok) return { ok: false, error: result.error === 'cancelled' ? 'upstream_error' : result.error };
+  const status = result.head.status;
+  if (status < 200 || status >= 300) return { ok: false, error: 'bad_status', status };
+  return result.bodyBytes <= MAX_JWKS_BYTES && isJwksDocument(result.body) ? { ok: true, jwks: result.body } : { ok: false, error: 'not_a_jwks' };
 }
 
 /**
