@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueBootstrapToken } from '../src/citadel/bootstrap-token.js';
+import { serviceEntry } from '../test/support/service-entry.js';
 import { startChild, stderrTail, stopChild, waitForJson } from './bench-child.js';
 
 /** `heddle`'s entry point, beside this file's compiled copy (dist/ or dist-NAME/). */
@@ -21,7 +22,6 @@ const SERVER_IP = '127.0.77.3';
 const OUTBOUND_PORT = 15001;
 /** The server sidecar's name and service account: every ServiceEntry endpoint names it, so mTLS's SAN check passes. */
 const SERVER_ACCOUNT = 'server';
-const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 
 /** The apps behind the server's sidecar: their ports on 127.0.0.1. */
 export interface PairApps {
@@ -54,22 +54,11 @@ export interface HeddlePair {
   stop(): Promise<void>;
 }
 
-function serviceEntry(name: string, port: number, portName: string, protocol: string, targetPort: number, inMesh = false): string {
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: ${name}}
-spec:
-  hosts: [${name}.default.svc.cluster.local]
-  location: MESH_INTERNAL
-  resolution: STATIC
-  ports:
-  - {number: ${port}, name: ${portName}, protocol: ${protocol}, targetPort: ${targetPort}}
-  endpoints:
-  - address: ${SERVER_IP}
-    ports: {${portName}: ${targetPort}}
-    labels: {app: ${name}, version: v1${inMesh ? `, ${TLS_MODE_LABEL}: istio` : ''}}
-    serviceAccount: ${SERVER_ACCOUNT}
-`;
+/** The pair's ServiceEntry for `name`: one port, one endpoint on the server sidecar's IP (in-mesh when `mtls`). */
+function pairServiceEntry(name: string, port: number, portName: string, protocol: string, targetPort: number, mtls = false): string {
+  return serviceEntry(name, [{ number: port, name: portName, protocol, targetPort }], [
+    { address: SERVER_IP, ports: { [portName]: targetPort }, labels: { app: name, version: 'v1' }, serviceAccount: SERVER_ACCOUNT, mtls },
+  ]);
 }
 
 function startSidecar(xds: string, tokenFile: string, name: string, ip: string, appPorts: readonly string[]): ChildProcess {
@@ -102,10 +91,10 @@ async function writeToken(caDir: string, dir: string, serviceAccount: string): P
 export async function startHeddlePair(apps: PairApps): Promise<HeddlePair> {
   const configDir = await mkdtemp(join(tmpdir(), 'heddle-bench-mesh-'));
   const { http1, h2c, tcp } = MESH_SERVICES;
-  await writeFile(join(configDir, 'reviews.yaml'), serviceEntry(http1.host, http1.port, 'http', 'HTTP', apps.http1));
-  await writeFile(join(configDir, 'reviews-mtls.yaml'), serviceEntry(MTLS_SERVICE.host, MTLS_SERVICE.port, 'http', 'HTTP', apps.http1, true));
-  await writeFile(join(configDir, 'ratings.yaml'), serviceEntry(h2c.host, h2c.port, 'http2', 'HTTP2', apps.h2c));
-  await writeFile(join(configDir, 'sink.yaml'), serviceEntry(tcp.host, tcp.port, 'tcp', 'TCP', apps.tcp));
+  await writeFile(join(configDir, 'reviews.yaml'), pairServiceEntry(http1.host, http1.port, 'http', 'HTTP', apps.http1));
+  await writeFile(join(configDir, 'reviews-mtls.yaml'), pairServiceEntry(MTLS_SERVICE.host, MTLS_SERVICE.port, 'http', 'HTTP', apps.http1, true));
+  await writeFile(join(configDir, 'ratings.yaml'), pairServiceEntry(h2c.host, h2c.port, 'http2', 'HTTP2', apps.h2c));
+  await writeFile(join(configDir, 'sink.yaml'), pairServiceEntry(tcp.host, tcp.port, 'tcp', 'TCP', apps.tcp));
   // Outside the watched config directory, which holds only the mesh's YAML.
   const stateDir = await mkdtemp(join(tmpdir(), 'heddle-bench-ca-'));
   const caDir = join(stateDir, 'ca');
