@@ -2,7 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { HttpConnectionManagerConfig } from '../config/listener.js';
-import type { ConnectionContext, ConnectionHandler } from '../listener/connection-handler.js';
+import type { ConnectionHandler } from '../listener/connection-handler.js';
+import { serveInbound } from './hcm-testing.js';
 import { createRouteTable } from '../router/route-table.js';
 import { route, routeConfig, routeMatch, virtualHost } from '../router/route-fixtures.js';
 import { UNKNOWN_PEER } from '../telemetry/events.js';
@@ -20,15 +21,7 @@ async function serve(): Promise<{ port: number; handler: ConnectionHandler }> {
     direction: 'inbound', hcm, routeTable: () => table, clusters: { get: () => undefined }, identity: { self: UNKNOWN_PEER },
     clock: SYSTEM_CLOCK, faultFilter: false, corsFilter: false, honourEnvoyHeaders: false,
   });
-  const server = net.createServer((socket) => {
-    const context: ConnectionContext = {
-      connection: { remoteAddress: socket.remoteAddress!, remotePort: socket.remotePort!, localAddress: socket.localAddress!, localPort: socket.localPort!, destinationAddress: '127.0.0.1', destinationPort: 8080, tls: false },
-      listenerName: 'virtualInbound', filterChainName: 'c', trafficDirection: 'INBOUND', originalDestination: undefined,
-      serverName: undefined, transportProtocol: 'raw_buffer', applicationProtocols: ['http/1.1'],
-    };
-    handler.handle(socket, context);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveInbound(handler);
   closers.push(() => server.close());
   return { port: (server.address() as net.AddressInfo).port, handler };
 }

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { HttpConnectionManagerConfig, HttpFilterConfig } from '../config/listener.js';
 import type { JwtAuthnConfig, HttpRbacConfig } from '../config/policy.js';
-import type { ConnectionContext } from '../listener/connection-handler.js';
+import { serveInbound } from './hcm-testing.js';
 import { createRouteTable } from '../router/route-table.js';
 import { route, routeConfig, routeMatch, virtualHost } from '../router/route-fixtures.js';
 import { UNKNOWN_PEER } from '../telemetry/events.js';
@@ -67,15 +67,7 @@ async function serve(httpFilters: HttpFilterConfig[] = filters(), extra: Partial
     honourEnvoyHeaders: false,
   };
   const handler = createHttpConnectionHandler(config);
-  const server = net.createServer((socket) => {
-    const context: ConnectionContext = {
-      connection: { remoteAddress: socket.remoteAddress!, remotePort: socket.remotePort!, localAddress: socket.localAddress!, localPort: socket.localPort!, destinationAddress: '127.0.0.1', destinationPort: 8080, tls: false },
-      listenerName: 'virtualInbound', filterChainName: 'c', trafficDirection: 'INBOUND', originalDestination: undefined,
-      serverName: undefined, transportProtocol: 'raw_buffer', applicationProtocols: ['http/1.1'],
-    };
-    handler.handle(socket, context);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveInbound(handler);
   closers.push(() => server.close());
   return (server.address() as net.AddressInfo).port;
 }
