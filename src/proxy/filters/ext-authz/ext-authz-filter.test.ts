@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExtAuthzConfig } from '../../config/policy.js';
-import type { Clock, RouterCluster, RouterClusters } from '../../hcm/ports.js';
-import type { ConnectionInfo, UpstreamClient } from '../../http/exchange.js';
-import { createHttp1Client } from '../../http1/http1-client.js';
+import type { Clock, RouterClusters } from '../../hcm/ports.js';
+import type { ConnectionInfo } from '../../http/exchange.js';
+import { loopbackClusters } from '../filters-testing.js';
 import { requestHead } from '../../router/route-fixtures.js';
 import type { PolicyRequest } from '../policy-filter.js';
 import { createExtAuthzFilter } from './ext-authz-filter.js';
@@ -34,17 +34,7 @@ async function authzServer(answer: (req: http.IncomingMessage, res: http.ServerR
 }
 
 function clustersFor(port: number): RouterClusters {
-  let client: UpstreamClient | undefined;
-  const cluster = {
-    config: { name: 'outbound|8000||authz.local', upstreamProtocol: 'http1' },
-    pickHost: () => ({ address: '127.0.0.1', port }),
-    client: () => {
-      client ??= createHttp1Client({ host: '127.0.0.1', port, connectTimeoutMs: 1000 });
-      closers.push(() => client?.close());
-      return client;
-    },
-  } as unknown as RouterCluster;
-  return { get: (name) => (name === 'outbound|8000||authz.local' ? cluster : undefined) };
+  return loopbackClusters('outbound|8000||authz.local', port, closers);
 }
 
 /** A clock whose timers fire only when the test says so. */

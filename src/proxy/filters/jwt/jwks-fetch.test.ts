@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JwtRemoteJwksConfig } from '../../config/policy.js';
-import type { Clock, RouterCluster, RouterClusters } from '../../hcm/ports.js';
-import type { UpstreamClient } from '../../http/exchange.js';
-import { createHttp1Client } from '../../http1/http1-client.js';
+import type { Clock, RouterClusters } from '../../hcm/ports.js';
+import { loopbackClusters } from '../filters-testing.js';
 import { createClusterJwksFetcher } from './jwks-fetch.js';
 
 const CLUSTER = 'outbound|8080||keys.example';
@@ -26,17 +25,7 @@ async function keyServer(answers: ((res: http.ServerResponse) => void)[]): Promi
 }
 
 function clustersFor(port: number): RouterClusters {
-  let client: UpstreamClient | undefined;
-  const cluster = {
-    config: { name: CLUSTER, upstreamProtocol: 'http1' },
-    pickHost: () => ({ address: '127.0.0.1', port }),
-    client: () => {
-      client ??= createHttp1Client({ host: '127.0.0.1', port, connectTimeoutMs: 1000 });
-      closers.push(() => client?.close());
-      return client;
-    },
-  } as unknown as RouterCluster;
-  return { get: (name) => (name === CLUSTER ? cluster : undefined) };
+  return loopbackClusters(CLUSTER, port, closers);
 }
 
 /** Real timers for the per-attempt timeout; backoff pauses are recorded and skipped. */
