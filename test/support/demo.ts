@@ -79,13 +79,30 @@ export interface Demo {
 }
 
 /**
+ * A port free now, between the fixed ports other e2e tests use (up to 22xxx) and the kernel's
+ * ephemeral range (32768 and up). A port-0 pick would come from that range, where the demo's own
+ * apps, which bind port 0, could take it before the demo binds it.
+ */
+async function demoPort(taken: Set<number>): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 23_000 + Math.floor(Math.random() * 9_000);
+    if (!taken.has(port) && !(await portInUse('0.0.0.0', port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  return freePort();
+}
+
+/**
  * Runs `heddle demo ARGS... --xds-port X --monitoring-port M --gateway-port G`, each port a free one
  * picked here, and resolves once it prints `Bookinfo is up`. If it exits or `upWithinMs` pass first,
  * it fails with the demo's output, having stopped the demo and killed what it left. The caller
  * calls {@link Demo.stopAndReap} in its `after` hook.
  */
 export async function startDemo(args: readonly string[], opts: DemoOptions): Promise<Demo> {
-  const ports: DemoPorts = { xds: await freePort(), monitoring: await freePort(), gateway: await freePort() };
+  const taken = new Set<number>();
+  const ports: DemoPorts = { xds: await demoPort(taken), monitoring: await demoPort(taken), gateway: await demoPort(taken) };
   const child = startHeddle(['demo', ...args, '--xds-port', String(ports.xds), '--monitoring-port', String(ports.monitoring), '--gateway-port', String(ports.gateway)]);
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
