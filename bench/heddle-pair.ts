@@ -74,6 +74,8 @@ function startSidecar(xds: string, tokenFile: string, name: string, ip: string, 
     '--outbound-port', String(OUTBOUND_PORT),
     '--admin-port', '0',
     '--stats-port', '0',
+    '--agent-port', '0',
+    '--health-port', '0',
     ...appPorts.flatMap((p) => ['--app-port', p]),
   ]);
 }

@@ -42,7 +42,7 @@ test('Should give each workload its own address, an app port of its own, and a s
   assert.deepEqual(v1?.sidecar.args, [
     '--max-semi-space-size=2', '/h/proxy-main.js', 'sidecar', '--name', 'reviews-v1', '--namespace', 'default', '--service-account', 'bookinfo-reviews',
     '--label', 'app=reviews,version=v1', '--ip', '127.10.0.2', '--app-port', 'http:40001', '--xds-address', '127.0.0.1:15010',
-    '--admin-port', '40002', '--stats-port', '40003', '--token-file', '/tmp/run/tokens/default.reviews-v1.jwt', '--log-level', 'info',
+    '--admin-port', '40002', '--stats-port', '40003', '--agent-port', '40004', '--health-port', '40005', '--token-file', '/tmp/run/tokens/default.reviews-v1.jwt', '--log-level', 'info',
   ]);
   assert.deepEqual(v1?.sidecar.readiness, { kind: 'http', url: 'http://127.0.0.1:40002/ready' });
   assert.equal(v1?.app.command, '/usr/bin/node', '`node` runs on the Node that runs heddle');
@@ -108,7 +108,7 @@ test('Should run each captured workload\'s app and sidecar inside its pod, the a
     'netns', 'exec', 'heddle-0ae900-reviews-v1', '/usr/bin/node', '--max-semi-space-size=2', '/h/proxy-main.js', 'sidecar', '--mode', 'capture',
     '--name', 'reviews-v1', '--namespace', 'default', '--service-account', 'bookinfo-reviews', '--label', 'app=reviews,version=v1', '--ip', '10.233.0.2',
     '--app-port', 'http:9080', '--xds-address', '10.233.0.1:15010', '--admin-port', '15000', '--stats-port', '15090',
-    '--token-file', '/tmp/run/tokens/default.reviews-v1.jwt', '--log-level', 'info',
+    '--agent-port', '15020', '--health-port', '15021', '--token-file', '/tmp/run/tokens/default.reviews-v1.jwt', '--log-level', 'info',
   ]);
   assert.deepEqual(v1?.sidecar.readiness, { kind: 'http', url: 'http://10.233.0.2:15090/stats/prometheus' });
 });

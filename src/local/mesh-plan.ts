@@ -140,9 +140,11 @@ function envName(portName: string): string {
   return portName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-/** Istio's admin and Prometheus ports, which every pod has to itself. */
+/** Istio's admin, Prometheus, agent and health ports, which every pod has to itself. */
 const POD_ADMIN_PORT = 15000;
 const POD_STATS_PORT = 15090;
+const POD_AGENT_PORT = 15020;
+const POD_HEALTH_PORT = 15021;
 
 /** The same process, run inside `ns`. */
 function inPod(p: PlannedProcess, ns: string): PlannedProcess {
@@ -155,6 +157,8 @@ async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: strin
   for (const p of workload.ports) ports.push({ ...p, appPort: pod ? p.port : await opts.freePort() });
   const adminPort = pod ? POD_ADMIN_PORT : await opts.freePort();
   const statsPort = pod ? POD_STATS_PORT : await opts.freePort();
+  const agentPort = pod ? POD_AGENT_PORT : await opts.freePort();
+  const healthPort = pod ? POD_HEALTH_PORT : await opts.freePort();
   const sidecarProcess = heddle(opts, `${workload.name}.proxy`, 'sidecar', [
     'sidecar',
     ...(pod ? ['--mode', 'capture'] : []),
@@ -167,6 +171,8 @@ async function planWorkload(opts: PlanOptions, workload: MeshWorkload, ip: strin
     '--xds-address', xdsAddress,
     '--admin-port', String(adminPort),
     '--stats-port', String(statsPort),
+    '--agent-port', String(agentPort),
+    '--health-port', String(healthPort),
     '--token-file', tokenFile(opts.stateDir, workload.namespace, workload.name),
     ...(opts.proxyArgs ?? []),
   ], pod
@@ -238,6 +244,8 @@ export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Prom
     const ip = podNetwork?.bridgeIp ?? `${options.subnet}.1`;
     const adminPort = await options.freePort();
     const statsPort = await options.freePort();
+    const agentPort = await options.freePort();
+    const healthPort = await options.freePort();
     const proxy = heddle(options, g.name, 'gateway', [
       'gateway',
       '--name', g.name,
@@ -248,6 +256,8 @@ export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Prom
       '--xds-address', xdsAddress,
       '--admin-port', String(adminPort),
       '--stats-port', String(statsPort),
+      '--agent-port', String(agentPort),
+      '--health-port', String(healthPort),
       '--token-file', tokenFile(options.stateDir, g.namespace, g.name),
       ...(options.proxyArgs ?? []),
     ], { kind: 'http', url: `http://127.0.0.1:${adminPort}/ready` }, PROXY_NODE_FLAGS);

@@ -89,6 +89,8 @@ export async function startProxy(kind: 'gateway' | 'sidecar', xds: string, spec:
     ...(spec.appPorts ?? []).flatMap((p) => ['--app-port', p]),
     '--admin-port', '0',
     '--stats-port', '0',
+    '--agent-port', '0',
+    '--health-port', '0',
     ...(spec.args ?? []),
   ]);
   const stdout: string[] = [];

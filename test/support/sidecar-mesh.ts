@@ -132,6 +132,8 @@ async function startSidecar(spec: WorkloadSpec, xds: string, caDir: string, extr
     '--app-port', `${spec.portName ?? 'http'}:${spec.port}`,
     '--admin-port', '0',
     '--stats-port', '0',
+    '--agent-port', '0',
+    '--health-port', '0',
     ...extraArgs,
     ...(spec.sidecarArgs ?? []),
   ]);

@@ -13,7 +13,7 @@ import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/side
 import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
 import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect, parsePort } from '../options.js';
-import { parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
+import { optionalPort, parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
 
 interface ProxyFlags {
   xdsAddress: string;
@@ -28,6 +28,10 @@ interface ProxyFlags {
   inboundPort: number;
   adminPort: number;
   statsPort: number;
+  /** A port, or false with --no-agent-port. */
+  agentPort: number | false;
+  /** A port, or false with --no-health-port. */
+  healthPort: number | false;
   delta: boolean;
   accessLog: boolean;
   trustDomain: string;
@@ -121,6 +125,10 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
     .option('--inbound-port <port>', 'inbound capture port', parsePort('--inbound-port'), SIDECAR_DEFAULTS.inboundPort)
     .option('--admin-port <port>', 'admin port (loopback only); 0 picks a free one', parsePort('--admin-port'), SIDECAR_DEFAULTS.adminPort)
     .option('--stats-port <port>', 'Prometheus port; 0 picks a free one', parsePort('--stats-port'), SIDECAR_DEFAULTS.statsPort)
+    .option('--agent-port <port>', 'agent port: merged metrics, /healthz/ready, /quitquitquit, /drain; 0 picks a free one', parsePort('--agent-port'), SIDECAR_DEFAULTS.agentPort)
+    .option('--no-agent-port', 'do not serve the agent port')
+    .option('--health-port <port>', 'health port (/healthz/ready); 0 picks a free one', parsePort('--health-port'), SIDECAR_DEFAULTS.healthPort)
+    .option('--no-health-port', 'do not serve the health port')
     .option('--delta', 'use Delta xDS instead of State of the World', false)
     .option('--access-log', 'write JSON access logs to stdout', false)
     .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
@@ -160,6 +168,8 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         inboundPort: flags.inboundPort,
         adminPort: flags.adminPort,
         statsPort: flags.statsPort,
+        ...optionalPort('agentPort', flags.agentPort),
+        ...optionalPort('healthPort', flags.healthPort),
         deltaXds: flags.delta,
         accessLog: flags.accessLog,
         drainTimeoutMs: flags.drainTimeout,
@@ -177,7 +187,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         }
         const workers = createSidecarWorkers(options, log, flags.concurrency);
         const ports = await workers.start();
-        log.info({ admin: ports.admin, stats: ports.stats, xds: flags.xdsAddress, concurrency: flags.concurrency }, `${command} started with ${flags.concurrency} workers; waiting for config from ${flags.xdsAddress}`);
+        log.info({ admin: ports.admin, stats: ports.stats, agent: ports.agent, health: ports.health, xds: flags.xdsAddress, concurrency: flags.concurrency }, `${command} started with ${flags.concurrency} workers; waiting for config from ${flags.xdsAddress}`);
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
             log.info(`${signal}: draining`);
@@ -190,7 +200,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
       }
       const proxy = createSidecar(options, log);
       const ports = await proxy.start();
-      log.info({ admin: ports.admin, stats: ports.stats, xds: flags.xdsAddress }, `${command} started; waiting for config from ${flags.xdsAddress}`);
+      log.info({ admin: ports.admin, stats: ports.stats, agent: ports.agent, health: ports.health, xds: flags.xdsAddress }, `${command} started; waiting for config from ${flags.xdsAddress}`);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           log.info(`${signal}: draining`);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
+import { optionalPort, parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
 
 describe('workload flags', () => {
   it('Should accept host:port addresses, IPv6 in brackets included, and refuse the rest naming the flag', () => {
@@ -23,5 +23,11 @@ describe('workload flags', () => {
     assert.throws(() => parseIpFlag('localhost'), /--ip must be an IP address/);
     assert.equal(parseCertTtlFlag('90m'), 90 * 60_000);
     assert.throws(() => parseCertTtlFlag('500ms'), /--cert-ttl must be a duration of at least 1s/);
+  });
+
+  it('Should pass a port flag through as an option, 0 included, and leave the option out when --no-… turned it off', () => {
+    assert.deepEqual(optionalPort('agentPort', 15020), { agentPort: 15020 });
+    assert.deepEqual(optionalPort('agentPort', 0), { agentPort: 0 });
+    assert.deepEqual(optionalPort('healthPort', false), {});
   });
 });

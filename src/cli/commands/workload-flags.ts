@@ -39,3 +39,11 @@ export function parseCertTtlFlag(value: string): number {
   if (ms === undefined || !(ms >= 1000)) throw new Error(`--cert-ttl must be a duration of at least 1s such as "24h", got "${value}"`);
   return ms;
 }
+
+/**
+ * A port flag that `--no-…` turns off (commander gives false then), as an options entry:
+ * `{[key]: port}`, or nothing when off.
+ */
+export function optionalPort<K extends string>(key: K, value: number | false): Partial<Record<K, number>> {
+  return value === false ? {} : ({ [key]: value } as Record<K, number>);
+}

@@ -30,6 +30,11 @@ export interface ProxySyncStatus {
   readonly connectedAt: string;
   /** The push version the connection was last brought up to date with. */
   readonly version?: string;
+  /**
+   * The port of the proxy's admin API on its own loopback, from Heddle's node metadata
+   * `HEDDLE_ADMIN_PORT`; absent for proxies that do not say (proxyless gRPC, Envoy).
+   */
+  readonly adminPort?: number;
   /** By short type name: CDS, LDS, EDS, RDS always, and any other type the proxy watches. */
   readonly xds: Readonly<Record<string, TypeSyncStatus>>;
 }
@@ -64,8 +69,16 @@ function typeStatus(typeUrl: string, w: WatchedType | undefined): TypeSyncStatus
   };
 }
 
+/** `HEDDLE_ADMIN_PORT` as a port number (a string, as node metadata values are, or a number). */
+function adminPortOf(metadata: Readonly<Record<string, unknown>>): number | undefined {
+  const raw = metadata['HEDDLE_ADMIN_PORT'];
+  const port = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
 /** The sync status of one connection. */
 export function syncStatusOf(conn: XdsConnection): ProxySyncStatus {
+  const adminPort = adminPortOf(conn.proxy.metadata);
   const xds: Record<string, TypeSyncStatus> = {};
   for (const typeUrl of ALWAYS_SHOWN) xds[shortTypeName(typeUrl)] = typeStatus(typeUrl, conn.watched.get(typeUrl));
   for (const w of conn.watchedInOrder()) xds[shortTypeName(w.typeUrl)] ??= typeStatus(w.typeUrl, w);
@@ -78,6 +91,7 @@ export function syncStatusOf(conn: XdsConnection): ProxySyncStatus {
     peer: conn.peer,
     connectedAt: conn.connectedAt.toISOString(),
     ...(conn.pushVersion !== undefined ? { version: conn.pushVersion } : {}),
+    ...(adminPort !== undefined ? { adminPort } : {}),
     xds,
   };
 }

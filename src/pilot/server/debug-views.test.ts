@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, packAny, ROUTE_TYPE } from '../../xds/index.js';
 import { configDump, decodeResource } from './debug-config-dump.js';
 import { syncz } from './debug-syncz.js';
+import type { JsonObject } from '../../xds/struct.js';
 import { node, startTestAds } from './testing-ads.js';
 
 const SIDECAR = 'sidecar~10.0.0.1~reviews-v1.default~default.svc.cluster.local';
@@ -120,4 +121,22 @@ test('Should decode nested Any configs with their @type and Struct metadata as p
   assert.deepEqual(vh?.routes[0]?.metadata, {
     filter_metadata: { istio: { config: '/apis/networking.istio.io/v1alpha3/namespaces/default/virtual-service/reviews' } },
   });
+});
+
+test('Should show in syncz the admin port a proxy reports in HEDDLE_ADMIN_PORT, and none when it reports none or a bad one', async () => {
+  const ads = await startTestAds();
+  try {
+    ads.set(CLUSTER_TYPE, 'c');
+    const ids = ['sidecar~10.0.0.1~a.default~default.svc.cluster.local', 'sidecar~10.0.0.2~b.default~default.svc.cluster.local', 'sidecar~10.0.0.3~c.default~default.svc.cluster.local'];
+    const streams = [ads.sotw(), ads.sotw(), ads.sotw()];
+    const metadata: JsonObject[] = [{ HEDDLE_ADMIN_PORT: '15000' }, {}, { HEDDLE_ADMIN_PORT: '99999' }];
+    for (const [i, s] of streams.entries()) {
+      s.send({ node: node(ids[i]!, metadata[i]), type_url: CLUSTER_TYPE });
+      await s.next();
+    }
+    const ports = syncz(ads.server.connections()).proxies.map((p) => [p.proxy, p.adminPort]);
+    assert.deepEqual(ports, [[ids[0], 15000], [ids[1], undefined], [ids[2], undefined]]);
+  } finally {
+    await ads.close();
+  }
 });

@@ -2,11 +2,14 @@
 // (envoy.admin.v3.Certificates), so rotation and expiry can be checked on a running sidecar.
 import { X509Certificate } from 'node:crypto';
 import type { Secret } from '../tls/secret-provider.js';
+import type { SecretUpdate } from './admin-secret-history.js';
 
 /** One SDS secret the proxy uses, by name, with its current value (undefined while it has none). */
 export interface NamedSecret {
   readonly name: string;
   readonly secret: Secret | undefined;
+  /** When the value arrived, where the sidecar keeps a history of its secrets. */
+  readonly update?: SecretUpdate;
 }
 
 /** Envoy's CertificateDetails, as JSON. */

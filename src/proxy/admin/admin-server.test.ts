@@ -105,11 +105,16 @@ describe('createAdminServer', () => {
     assert.equal(isLoopbackAddress('::ffff:10.0.0.1'), false);
   });
 
-  it("Should serve the target's config dump as Envoy's ConfigDump", async () => {
+  it("Should serve the target's config dump as Envoy's ConfigDump, followed by the target's secrets as a SecretsConfigDump", async () => {
     const r = await get('/config_dump');
     assert.equal(r.status, 200);
     assert.equal(r.type, 'application/json');
-    assert.deepEqual(JSON.parse(r.body), { configs: target.configDump() });
+    const secrets = {
+      '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
+      dynamic_active_secrets: [],
+      dynamic_warming_secrets: [{ name: 'default', version_info: '', secret: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', name: 'default' } }],
+    };
+    assert.deepEqual(JSON.parse(r.body), { configs: [...(target.configDump() as unknown[]), secrets] });
   });
 
   it("Should print the clusters in Envoy's text format and as JSON", async () => {

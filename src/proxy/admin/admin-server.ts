@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AdminTarget } from './admin-target.js';
 import { JSON_TYPE, PROMETHEUS_TYPE, TEXT, close, isLoopbackAddress, listen, reply } from './admin-http.js';
 import { formatCertificates } from './admin-certs.js';
+import { buildSecretsConfigDump } from './admin-secrets-dump.js';
 import { formatClustersJson, formatClustersText } from './admin-clusters.js';
 import { formatStatsJson, formatStatsText, selectStats } from './admin-stats.js';
 
@@ -73,9 +74,10 @@ function createEndpoints(uptimeMs: () => number, now: () => number): Map<string,
   };
   add('/', 'print the admin commands', false, (_t, _q, _req, res) => reply(res, 200, TEXT, helpText(endpoints)));
   add('/help', 'print the admin commands', false, (_t, _q, _req, res) => reply(res, 200, TEXT, helpText(endpoints)));
-  add('/config_dump', 'dump the current xDS config', false, (t, _q, _req, res) => {
+  add('/config_dump', 'dump the current xDS config and the SDS secrets (private keys redacted)', false, (t, _q, _req, res) => {
     const configs = t.configDump();
-    reply(res, 200, JSON_TYPE, JSON.stringify({ configs: Array.isArray(configs) ? configs : [configs] }, null, 1));
+    const secrets = buildSecretsConfigDump(t.secrets());
+    reply(res, 200, JSON_TYPE, JSON.stringify({ configs: [...(Array.isArray(configs) ? configs : [configs]), secrets] }, null, 1));
   });
   add('/certs', 'print the certificates the TLS contexts hold, with their expiry', false, (t, _q, _req, res) => {
     reply(res, 200, JSON_TYPE, JSON.stringify(formatCertificates(t.secrets(), now()), null, 1));

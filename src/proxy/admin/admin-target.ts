@@ -29,9 +29,9 @@ export interface ClusterStatus {
 
 /** The sidecar as the admin server sees it. Every method is cheap and must not throw. */
 export interface AdminTarget {
-  /** The secrets the current config's TLS contexts name, with their values, for /certs. */
+  /** The secrets the current config's TLS contexts name, with their values, for /certs and /config_dump. */
   secrets(): readonly NamedSecret[];
-  /** Envoy's ConfigDump entries (`{'@type': ..., ...}`), served as `{configs: [...]}`. */
+  /** Envoy's ConfigDump entries (`{'@type': ..., ...}`), served as `{configs: [...]}`; the admin server adds the SecretsConfigDump. */
   configDump(): unknown;
   clusterStatuses(): readonly ClusterStatus[];
   /** Envoy-style stats (`cluster.outbound|...upstream_rq_total` → value). */

@@ -2,6 +2,7 @@
 // drain and quit.
 import { LOG_LEVELS, type Logger } from '../../log/index.js';
 import type { NamedSecret } from '../admin/admin-certs.js';
+import { isSecretHistory } from '../admin/admin-secret-history.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import type { ClusterManager } from '../cluster-manager/cluster-manager.js';
 import type { ListenerManager } from '../listener/listener-manager.js';
@@ -49,11 +50,18 @@ export function createSidecarAdminTarget(deps: {
   };
 }
 
-/** The secrets `config`'s listeners and clusters name, sorted, with their current values from `provider`. */
+/**
+ * The secrets `config`'s listeners and clusters name, sorted, with their current values from
+ * `provider`, and when each arrived when `provider` keeps a history.
+ */
 export function namedSecretsOf(config: ProxyConfig | undefined, provider: SecretProvider): NamedSecret[] {
   if (!config) return [];
   const names = [...referencedSecretNames(config.listeners.values(), config.clusters.values())].sort();
-  return names.map((name) => ({ name, secret: provider.get(name) }));
+  return names.map((name) => {
+    const secret = provider.get(name);
+    const update = isSecretHistory(provider) ? provider.updateOf(name) : undefined;
+    return { name, secret, ...(update ? { update } : {}) };
+  });
 }
 
 /** Envoy's ConfigDump entries for `config`, plus the xDS client's status. */

@@ -33,6 +33,10 @@ export interface SidecarOptions {
   readonly inboundPort: number;
   readonly adminPort: number;
   readonly statsPort: number;
+  /** Istio's agent port (15020): merged metrics, `/healthz/ready`, `/quitquitquit`, `/drain`; off when undefined. */
+  readonly agentPort?: number;
+  /** The health port (15021): `/healthz/ready` for readiness probes; off when undefined. */
+  readonly healthPort?: number;
   /** Use Delta xDS instead of State of the World. */
   readonly deltaXds: boolean;
   /** JSON access log lines on stdout. */
@@ -50,8 +54,18 @@ export const SIDECAR_DEFAULTS = {
   inboundPort: 15006,
   adminPort: 15000,
   statsPort: 15090,
+  agentPort: 15020,
+  healthPort: 15021,
   drainTimeoutMs: 5000,
 } as const;
+
+/** The ports a started sidecar serves; `agent` and `health` only when they are on. */
+export interface SidecarPorts {
+  readonly admin: number;
+  readonly stats: number;
+  readonly agent?: number;
+  readonly health?: number;
+}
 
 /** Istio's node id: `sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local`. */
 export function nodeId(options: SidecarOptions): string {
@@ -73,6 +87,8 @@ export function nodeMetadata(options: SidecarOptions): Record<string, unknown> {
     POD_PORTS: JSON.stringify(options.appPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))),
     // Under capture Pilot sends inbound clusters that forward to the pod IP from 127.0.0.6.
     INTERCEPTION_MODE: options.mode === 'capture' ? 'REDIRECT' : 'NONE',
+    // Heddle's own key: where `heddle proxy-config secrets` finds this proxy's admin (loopback only).
+    HEDDLE_ADMIN_PORT: String(options.adminPort),
     ...(options.metadata ?? {}),
   };
 }

@@ -1,23 +1,28 @@
-// `--concurrency N`: one primary process holds the xDS stream, the admin and the stats servers;
+// `--concurrency N`: one primary process holds the xDS stream, the admin, stats, agent and health servers;
 // N worker processes (node:cluster) run the data path and share the listening sockets, as Envoy's
 // worker threads share its listeners. Each snapshot goes to every worker over IPC.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { Logger } from '../../log/index.js';
 import { createAdminServer } from '../admin/admin-server.js';
+import { createSecretHistory } from '../admin/admin-secret-history.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import { createStatsServer } from '../admin/stats-server.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { buildConfigDump, clusterStatsOf, clusterStatusesOf, namedSecretsOf, setLogLevel } from './sidecar-admin.js';
-import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
+import { createSidecarAgentPorts } from './sidecar-agent-ports.js';
+import { createSidecarXdsClient, type SidecarOptions, type SidecarPorts } from './sidecar-options.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
 import { applySecretMessage, createSecretRelay, referencedSecretNames, type SecretMessage } from '../tls/secret-relay.js';
 import { createSecretStore } from '../tls/secret-store.js';
 
-/** Messages between the primary and its workers. */
-type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number } | SecretMessage;
+/**
+ * Messages between the primary and its workers. `heddle:drain` with `exit` stops the worker once
+ * drained (shutdown); without it the worker only stops accepting (/drain_listeners, /drain).
+ */
+type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number; exit: boolean } | SecretMessage;
 type ToPrimary =
   | { type: 'heddle:listening' }
   | { type: 'heddle:applied'; version: number; ready: boolean; addresses: { listener: string; address: string; port: number }[] }
@@ -27,14 +32,16 @@ type ToPrimary =
 const STATUS_INTERVAL_MS = 1000;
 
 export interface SidecarWorkers {
-  /** Starts the workers, the admin and stats servers, and the xDS stream. */
-  start(): Promise<{ admin: number; stats: number }>;
+  /** Starts the workers, the admin, stats, agent and health servers (the last two when on), and the xDS stream. */
+  start(): Promise<SidecarPorts>;
   /** Drains every worker, then stops. */
   stop(): Promise<void>;
 }
 
 /** The primary side: call only in the cluster primary. */
-export function createSidecarWorkers(options: SidecarOptions, log: Logger, concurrency: number): SidecarWorkers {
+export function createSidecarWorkers(given: SidecarOptions, log: Logger, concurrency: number): SidecarWorkers {
+  // The relay reads the secrets through a history, so the admin can say when each arrived.
+  const options: SidecarOptions = { ...given, secrets: createSecretHistory(given.secrets ?? NO_SECRETS) };
   cluster.setupPrimary({ serialization: 'advanced' });
   const aggregator = new AggregatorRegistry();
   // `listening`: the worker has said its message handler is attached. A message sent before that is
@@ -120,7 +127,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
     state: () => state,
     drainListeners() {
       state = 'DRAINING';
-      for (const w of workers.keys()) send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs });
+      for (const w of workers.keys()) send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: false });
     },
     quit() {
       void stop().then(() => process.exit(0));
@@ -132,6 +139,8 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
   };
   const admin = createAdminServer(target, { port: options.adminPort });
   const stats = createStatsServer({ port: options.statsPort, metrics: () => aggregator.clusterMetrics() });
+  // Readiness here is the workers' (the target's state), and the merged metrics are their sum.
+  const agentPorts = createSidecarAgentPorts(options, target);
 
   async function stop(): Promise<void> {
     if (stopping) return;
@@ -141,21 +150,21 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
     const exits = [...workers.keys()].map((w) => new Promise<void>((resolve) => {
       if (w.isDead()) return resolve();
       w.once('exit', () => resolve());
-      send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs });
+      send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: true });
       setTimeout(() => w.kill('SIGKILL'), options.drainTimeoutMs + 2000).unref();
     }));
     await Promise.all(exits);
     secrets.close();
     xds?.close();
-    await Promise.all([admin.close(), stats.close()]);
+    await Promise.all([admin.close(), stats.close(), agentPorts.close()]);
   }
 
   let xds: XdsClient | undefined;
   return {
     async start() {
       for (let i = 0; i < concurrency; i++) fork();
-      const [a, s] = await Promise.all([admin.listen(), stats.listen()]);
-      xds = createSidecarXdsClient(options, log);
+      const [a, s, agentBound] = await Promise.all([admin.listen(), stats.listen(), agentPorts.listen()]);
+      xds = createSidecarXdsClient({ ...options, adminPort: a.port }, log);
       const client = xds;
       xdsStatus = () => client.status();
       client.onUpdate((config) => {
@@ -167,7 +176,7 @@ export function createSidecarWorkers(options: SidecarOptions, log: Logger, concu
         for (const w of workers.keys()) send(w, { type: 'heddle:status' });
       }, STATUS_INTERVAL_MS);
       timer.unref();
-      return { admin: a.port, stats: s.port };
+      return { admin: a.port, stats: s.port, ...agentBound };
     },
     stop,
   };
@@ -196,7 +205,9 @@ export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
     } else if (message.type === 'heddle:status') {
       reply({ type: 'heddle:status', clusters: clusterStatusesOf(runtime.clusters), stats: [...clusterStatsOf(runtime.clusters, runtime.listeners)] });
     } else if (message.type === 'heddle:drain') {
-      void runtime.listeners.drain(message.timeoutMs).then(() => runtime.close()).then(() => process.exit(0));
+      // A drain that is not a shutdown keeps the worker: were it to exit, the primary would fork a fresh one that listens again.
+      if (!message.exit) void runtime.listeners.drain(message.timeoutMs);
+      else void runtime.listeners.drain(message.timeoutMs).then(() => runtime.close()).then(() => process.exit(0));
     }
   });
   reply({ type: 'heddle:listening' });

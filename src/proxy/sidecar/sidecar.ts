@@ -2,16 +2,19 @@
 // the listener manager, in that order, so that clusters are live before the listeners that use them.
 import type { Logger } from '../../log/index.js';
 import { createAdminServer, type AdminServer } from '../admin/admin-server.js';
+import { createSecretHistory } from '../admin/admin-secret-history.js';
 import { createStatsServer, type StatsServer } from '../admin/stats-server.js';
+import { NO_SECRETS } from '../tls/secret-provider.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { createSidecarAdminTarget } from './sidecar-admin.js';
+import { createSidecarAgentPorts, type SidecarAgentPorts } from './sidecar-agent-ports.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
-import { createSidecarXdsClient, type SidecarOptions } from './sidecar-options.js';
+import { createSidecarXdsClient, type SidecarOptions, type SidecarPorts } from './sidecar-options.js';
 
 export interface Sidecar {
-  /** Connects to the control plane and starts the admin and stats servers. */
-  start(): Promise<{ admin: number; stats: number }>;
+  /** Connects to the control plane and starts the admin, stats, agent and health servers (the last two when on). */
+  start(): Promise<SidecarPorts>;
   /** The latest config applied, if any. */
   readonly config: ProxyConfig | undefined;
   readonly state: 'PRE_INITIALIZING' | 'LIVE' | 'DRAINING';
@@ -24,7 +27,9 @@ export interface Sidecar {
   addresses(): { listener: string; address: string; port: number }[];
 }
 
-export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
+export function createSidecar(given: SidecarOptions, log: Logger): Sidecar {
+  // The TLS contexts read their secrets through a history, so the admin can say when each arrived.
+  const options: SidecarOptions = { ...given, secrets: createSecretHistory(given.secrets ?? NO_SECRETS) };
   const runtime = createSidecarRuntime(options, log);
   const { clusters, listeners, metrics } = runtime;
   let current: ProxyConfig | undefined;
@@ -47,6 +52,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
 
   let admin: AdminServer | undefined;
   let stats: StatsServer | undefined;
+  let agentPorts: SidecarAgentPorts | undefined;
   const sidecar: Sidecar = {
     get config() {
       return current;
@@ -55,14 +61,17 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
       return state;
     },
     async start() {
-      admin = createAdminServer(createSidecarAdminTarget({ sidecar, clusters, listeners: listeners, xds: () => xds, metrics, log, options }), { port: options.adminPort });
+      const target = createSidecarAdminTarget({ sidecar, clusters, listeners: listeners, xds: () => xds, metrics, log, options });
+      admin = createAdminServer(target, { port: options.adminPort });
       stats = createStatsServer({ port: options.statsPort, metrics: () => metrics.metrics() });
-      const [a, s] = await Promise.all([admin.listen(), stats.listen()]);
-      xds = createSidecarXdsClient(options, log);
+      agentPorts = createSidecarAgentPorts(options, target);
+      const [a, s, agentBound] = await Promise.all([admin.listen(), stats.listen(), agentPorts.listen()]);
+      // The bound admin port (--admin-port 0 picks one) goes in the node metadata, for `proxy-config secrets`.
+      xds = createSidecarXdsClient({ ...options, adminPort: a.port }, log);
       xds.onUpdate((config) => {
         applying = applying.then(() => apply(config)).catch((err: unknown) => log.error({ err }, 'applying config failed'));
       });
-      return { admin: a.port, stats: s.port };
+      return { admin: a.port, stats: s.port, ...agentBound };
     },
     ready: () => readyPromise,
     async drain() {
@@ -72,7 +81,7 @@ export function createSidecar(options: SidecarOptions, log: Logger): Sidecar {
     async close() {
       xds?.close();
       await runtime.close();
-      await Promise.all([admin?.close(), stats?.close()]);
+      await Promise.all([admin?.close(), stats?.close(), agentPorts?.close()]);
     },
     addresses: () => listeners.addresses(),
   };

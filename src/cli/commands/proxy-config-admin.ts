@@ -1,0 +1,74 @@
+// Reading a sidecar's own admin API (loopback only) for `heddle proxy-config secrets`: where it is,
+// from `--admin` or from the admin port the proxy reported to the control plane, and its
+// SecretsConfigDump.
+import { isIP } from 'node:net';
+import type { ProxySyncStatus } from '../../pilot/server/index.js';
+import { AdminApiError } from './proxy-config-admin-errors.js';
+import { secretsDumpOf } from './proxy-config-secrets.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** The admin binds loopback only, so a proxy found through the control plane is read here. */
+const ADMIN_HOST = '127.0.0.1';
+
+/**
+ * `host:port` (`127.0.0.1:15000`, `[::1]:15000`, `localhost:15000`) as the admin's base URL.
+ * Throws AdminApiError BAD_ADMIN_ADDRESS naming the flag when it is not one.
+ */
+export function parseAdminAddress(text: string): string {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s/]+):(\d{1,5})$/.exec(text.trim());
+  const port = Number(m?.[2]);
+  const host = m?.[1] ?? '';
+  const bareHost = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (!m || port < 1 || port > 65535 || (host.startsWith('[') && isIP(bareHost) !== 6)) {
+    throw new AdminApiError('BAD_ADMIN_ADDRESS', `--admin must be host:port (127.0.0.1:15000, [::1]:15000), got "${text}"`);
+  }
+  return `http://${host}:${port}`;
+}
+
+/**
+ * The admin base URL of the proxy with id `proxyId`, from the admin port it reported
+ * (`adminPort` in /debug/syncz). Throws AdminApiError ADMIN_PORT_UNKNOWN when it reported none.
+ */
+export function adminAddressOf(proxies: readonly ProxySyncStatus[], proxyId: string): string {
+  const port = proxies.find((p) => p.proxy === proxyId && p.adminPort !== undefined)?.adminPort;
+  if (port === undefined) {
+    throw new AdminApiError(
+      'ADMIN_PORT_UNKNOWN',
+      `proxy ${proxyId} did not tell the control plane its admin port (node metadata HEDDLE_ADMIN_PORT; proxyless gRPC clients and Envoy do not); point at its admin with --admin host:port`,
+    );
+  }
+  return `http://${ADMIN_HOST}:${port}`;
+}
+
+/**
+ * GETs `/config_dump` from the admin at `base` and returns its SecretsConfigDump. Throws
+ * AdminApiError: ADMIN_UNREACHABLE (naming the address and how to reach an admin in a network
+ * namespace) or ADMIN_ERROR (an error status, or a body that is not a config dump).
+ */
+export async function getSecretsDump(base: string, timeoutMs = 5000): Promise<Json> {
+  const address = base.replace(/^http:\/\//, '');
+  let res: Response;
+  try {
+    res = await fetch(`${base}/config_dump`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    throw new AdminApiError(
+      'ADMIN_UNREACHABLE',
+      `cannot reach the sidecar's admin at ${address} (${why}); the admin listens on the sidecar's loopback only, so run this where the sidecar runs and point at it with --admin host:port (in a network namespace: ip netns exec NS heddle proxy-config secrets --admin 127.0.0.1:15000)`,
+      { cause: err },
+    );
+  }
+  const body = await res.text();
+  if (!res.ok) throw new AdminApiError('ADMIN_ERROR', `the admin at ${address} answered /config_dump with ${res.status}: ${body.trim().slice(0, 200)}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not JSON; is ${address} a sidecar's admin port?`, { cause: err });
+  }
+  const dump = secretsDumpOf(parsed);
+  if (!dump) throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not a config dump; is ${address} a sidecar's admin port?`);
+  return dump;
+}

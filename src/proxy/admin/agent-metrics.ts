@@ -1,0 +1,66 @@
+// The agent's own metrics, under Istio's names, for the merged exposition on 15020: how long the
+// workload certificate has left, and how often the merged metrics were scraped.
+import { X509Certificate } from 'node:crypto';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { SecretProvider } from '../tls/secret-provider.js';
+
+/** The SDS name of the workload certificate, which Istio's agent reports as `resource_name`. */
+const WORKLOAD_CERTIFICATE = 'default';
+
+export interface AgentMetricsOptions {
+  /** Where the workload certificate is read from (`default`); the proxy's secret provider. */
+  readonly secrets: SecretProvider;
+  /** The clock, in epoch ms; `Date.now` by default. */
+  readonly now?: () => number;
+}
+
+export interface AgentMetrics {
+  /** Counts one scrape and returns the agent's metrics in Prometheus text format. */
+  scrape(): Promise<string>;
+}
+
+/** The expiry (epoch ms) of the first certificate in `pem`; undefined when it does not parse. */
+function expiryOf(pem: string): number | undefined {
+  try {
+    return new Date(new X509Certificate(pem).validTo).getTime();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the agent's metrics in a registry of their own:
+ * - `istio_agent_cert_expiry_seconds{resource_name="default"}`: seconds until the workload
+ *   certificate expires, negative once it has; no sample while the workload has no certificate;
+ * - `istio_agent_scrapes_total`: merged-metrics scrapes served, this one included.
+ */
+export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
+  const now = options.now ?? Date.now;
+  const registry = new Registry();
+  // A rotation replaces the PEM string, so parsing once per PEM is enough.
+  let parsed: { pem: string; expiry: number | undefined } | undefined;
+  const expiry = (): number | undefined => {
+    const secret = options.secrets.get(WORKLOAD_CERTIFICATE);
+    if (secret?.kind !== 'certificate') return undefined;
+    if (parsed?.pem !== secret.certificateChainPem) parsed = { pem: secret.certificateChainPem, expiry: expiryOf(secret.certificateChainPem) };
+    return parsed.expiry;
+  };
+  const certExpiry = new Gauge({
+    name: 'istio_agent_cert_expiry_seconds',
+    help: 'The time remaining, in seconds, before the certificate chain will expire. A negative value indicates the cert is expired.',
+    labelNames: ['resource_name'],
+    registers: [registry],
+    collect() {
+      certExpiry.reset();
+      const at = expiry();
+      if (at !== undefined) certExpiry.set({ resource_name: WORKLOAD_CERTIFICATE }, (at - now()) / 1000);
+    },
+  });
+  const scrapes = new Counter({ name: 'istio_agent_scrapes_total', help: 'The total number of scrapes.', registers: [registry] });
+  return {
+    scrape() {
+      scrapes.inc();
+      return registry.metrics();
+    },
+  };
+}
