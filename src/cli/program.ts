@@ -1,5 +1,7 @@
 // The `heddle` program both entries share: the global logging flags and how a run ends.
 import { Command, CommanderError, Option } from 'commander';
+import { PARENT_PID_ENV } from '../local/parent-lifeline.js';
+import { watchParent } from '../local/parent-watch.js';
 import { configureLogging, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/index.js';
 import { VERSION } from './commands/version.js';
 
@@ -21,6 +23,10 @@ export function createProgram(): Command {
 
 /** Parses the command line and runs it; an error is printed to stderr and sets a non-zero exit code. */
 export async function runProgram(program: Command): Promise<void> {
+  watchParent({
+    parentPid: process.env[PARENT_PID_ENV],
+    onOrphaned: (pid) => process.stderr.write(`heddle: the heddle up that started this process (pid ${pid}) is gone; stopping\n`),
+  });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

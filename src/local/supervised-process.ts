@@ -3,6 +3,7 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { PlannedProcess } from './mesh-plan.js';
+import { findSetpriv, withParentLifeline } from './parent-lifeline.js';
 
 /** The part of a ChildProcess the supervisor uses. */
 export interface ChildLike {
@@ -56,11 +57,18 @@ export interface SupervisedProcess {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Spawns in a process group of its own, so that Ctrl-C in the terminal reaches only `heddle up`, which stops the mesh in order. */
+let setpriv: string | undefined | null = null;
+
+/**
+ * Spawns in a process group of its own, so that Ctrl-C in the terminal reaches only `heddle up`,
+ * which stops the mesh in order; with a lifeline, so that the child also ends if `heddle up` is killed.
+ */
 function defaultSpawn(planned: PlannedProcess): ChildLike {
-  return nodeSpawn(planned.command, [...planned.args], {
+  if (setpriv === null) setpriv = findSetpriv();
+  const line = withParentLifeline(planned, process.pid, setpriv);
+  return nodeSpawn(line.command, [...line.args], {
     cwd: planned.cwd,
-    env: { ...process.env, ...planned.env },
+    env: { ...process.env, ...line.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
