@@ -34,6 +34,8 @@ export interface ControlPlaneConfig {
   readonly meshConfig?: MeshConfig;
   /** Who fetches jwksUri key sets (`--jwks-fetch-mode`, PILOT_JWT_ENABLE_REMOTE_JWKS); `istiod` when absent. */
   readonly jwksFetchMode?: JwksFetchMode;
+  /** Where config applied with `heddle apply` is kept across restarts (`--applied-file`); in memory only when absent. */
+  readonly appliedFile?: string;
   /** Citadel's CA settings; no CA is started when absent. */
   readonly citadel?: CertificateAuthorityConfig & {
     /** Port for xDS and the CA over TLS (Istio's 15012); 0 picks a free one. */
@@ -97,7 +99,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     port: config.monitoringPort,
     registry,
     ready: () => galley.snapshot().version > 0,
-    actions: appliedConfigActions(galley),
+    actions: appliedConfigActions(galley, config.appliedFile, logger('galley')),
     debug: {
       '/debug/configz': () => {
         const snap = galley.snapshot();

@@ -56,7 +56,7 @@ test('Should start the control plane on the config and the generated services, w
   const p = await plan();
   assert.deepEqual(p.controlPlane.args, [
     '/h/main.js', 'control-plane', '--config', '/srv/networking/gateway.yaml', '--config', '/tmp/run/generated',
-    '--xds-port', '15010', '--monitoring-port', '15014', '--secure-port', '40000', '--ca-dir', '/tmp/run/ca', '--log-level', 'info',
+    '--xds-port', '15010', '--monitoring-port', '15014', '--secure-port', '40000', '--ca-dir', '/tmp/run/ca', '--applied-file', '/tmp/run/applied.yaml', '--log-level', 'info',
   ]);
   assert.deepEqual(p.controlPlane.readiness, { kind: 'http', url: 'http://127.0.0.1:15014/ready' });
 });

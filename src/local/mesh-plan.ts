@@ -231,6 +231,8 @@ export async function createMeshPlan(spec: MeshSpec, options: PlanOptions): Prom
     // Citadel's TLS port and CA stay inside this run, so that meshes side by side do not clash.
     '--secure-port', String(await options.freePort()),
     '--ca-dir', caDir(options.stateDir),
+    // What `heddle apply` adds outlives a crash of the control plane, which is restarted; not the run.
+    '--applied-file', join(options.stateDir, 'applied.yaml'),
     ...(podNetwork ? ['--bind', podNetwork.bridgeIp] : []),
   ], { kind: 'http', url: `http://${monitoringAddress}/ready` });
   const workloads: PlannedWorkload[] = [];

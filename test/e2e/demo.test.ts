@@ -1,11 +1,12 @@
 // `heddle demo` as a user runs it: Bookinfo comes up behind the ingress gateway, Istio's tasks are
-// applied one by one with `heddle apply` and each behaves as Istio's docs say, and Ctrl-C leaves
-// no process and no port behind.
+// applied one by one with `heddle apply` and each behaves as Istio's docs say, applied config
+// outlives a crash of the control plane, and Ctrl-C leaves no process and no port behind.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { fetchProductPage, onSubnet, portInUse, startDemo, type Demo, type DemoPorts, type ProductPage } from '../support/demo.js';
+import { fetchProductPage, onSubnet, portInUse, processesMatching, startDemo, type Demo, type DemoPorts, type ProcessView, type ProductPage } from '../support/demo.js';
 import { REPO_ROOT } from '../support/heddle.js';
+import { eventually } from '../support/mesh-config.js';
 
 const linux = process.platform === 'linux';
 // A subnet and ports of this test's own, so that a demo someone runs on the defaults does not clash.
@@ -97,6 +98,26 @@ test('Should follow Istio\'s request routing, fault injection, traffic shifting 
 
   assert.match(apply('virtual-service-reviews-timeout.yaml', 'delete'), /virtualservice\.networking\.istio\.io\/reviews deleted/);
   assert.ok((await productpage()).version, 'without the VirtualService, reviews answers again');
+});
+
+test('Should keep serving applied config after the control plane crashes and is restarted', { skip: linux ? false : 'needs Linux' }, async () => {
+  apply('virtual-service-reviews-v3.yaml');
+  assert.deepEqual(new Set(await versions(3)), new Set(['v3']));
+  const isControlPlane = (p: ProcessView) => p.args.includes('control-plane') && p.cmdline.includes(`--xds-port\0${ports.xds}\0`);
+  const [crashed] = processesMatching(isControlPlane);
+  assert.ok(crashed, 'the demo\'s control plane runs');
+  process.kill(crashed.pid, 'SIGKILL');
+  // `heddle demo` restarts it after its backoff; the new process must serve what was applied.
+  const restarted = await eventually(async () => {
+    const [p] = processesMatching(isControlPlane);
+    if (!p || p.pid === crashed.pid) return undefined;
+    const res = await fetch(`http://127.0.0.1:${ports.monitoring}/debug/configz`, { signal: AbortSignal.timeout(2000) });
+    return res.ok && ((await res.json()) as { resources: { kind: string; metadata: { name: string }; spec: { http?: { route?: { destination?: { subset?: string } }[] }[] } }[] });
+  }, 30_000, 'a restarted control plane answering /debug/configz');
+  const reviews = restarted.resources.find((r) => r.kind === 'VirtualService' && r.metadata.name === 'reviews');
+  assert.equal(reviews?.spec.http?.[0]?.route?.[0]?.destination?.subset, 'v3', 'the applied VirtualService came back with the control plane');
+  assert.deepEqual(new Set(await versions(5)), new Set(['v3']), 'the proxies, reconnected, still route to v3');
+  assert.match(apply('virtual-service-reviews-v3.yaml', 'delete'), /virtualservice\.networking\.istio\.io\/reviews deleted/);
 });
 
 test('Should stop every process and free every port on Ctrl-C', { skip: linux ? false : 'needs Linux' }, async () => {

@@ -25,6 +25,7 @@ interface ControlPlaneOptions {
   securePort: number;
   trustRoot: string[];
   jwksFetchMode?: string;
+  appliedFile?: string;
 }
 
 /** `host:port`, with brackets around an IPv6 host. */
@@ -60,6 +61,7 @@ export function registerControlPlane(program: Command): void {
     .option('--max-cert-ttl <duration>', 'longest workload certificate lifetime; longer requests are shortened', parseDurationFlag('--max-cert-ttl'), 90 * 24 * 3600)
     .option('--trust-root <file>', 'extra root certificate(s) to trust, PEM (repeatable), e.g. while rotating roots', collect, [])
     .option('--jwks-fetch-mode <mode>', `who fetches RequestAuthentication jwksUri keys: istiod (or false; the control plane inlines them), envoy (or true; the proxy fetches through its cluster), hybrid (the proxy for in-mesh hosts); default: $${JWKS_FETCH_MODE_ENV}, else istiod`)
+    .option('--applied-file <file>', 'keep config applied with `heddle apply` in this YAML file, so that it is served again after a restart (default: in memory only)')
     .action(async (opts: ControlPlaneOptions) => {
       if (opts.config.length === 0) throw new Error('control-plane needs --config: a file or directory of Istio YAML');
       const jwksMode = parseJwksFetchMode(opts.jwksFetchMode ?? process.env[JWKS_FETCH_MODE_ENV]);
@@ -79,6 +81,7 @@ export function registerControlPlane(program: Command): void {
           pushDebounceMs: opts.pushDebounce,
           meshConfig,
           jwksFetchMode: jwksMode.mode,
+          ...(opts.appliedFile ? { appliedFile: opts.appliedFile } : {}),
           citadel: {
             caDir: opts.caDir,
             trustDomain,
