@@ -2,12 +2,13 @@
 // nginx on 127.0.77.4 and a server-side nginx on 127.0.77.5, one worker each, with upstream
 // keep-alive. Ports: 8080 HTTP/1.1, 8081 h2c (grpc_pass, HTTP/2 on every hop), 8082 TCP (stream),
 // 8083 HTTP/1.1 with mutual TLS 1.3 between the two nginx (an openssl-made self-signed P-256 cert).
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PairApps } from './heddle-pair.js';
 import { startChild, stderrTail, stopChild } from './bench-child.js';
+import { makeSelfSignedCertificate } from './self-signed-cert.js';
 
 const CLIENT_IP = '127.0.77.4';
 const SERVER_IP = '127.0.77.5';
@@ -123,22 +124,6 @@ stream {
 `;
 }
 
-/** Makes a self-signed P-256 certificate for `TLS_NAME` in `dir` with openssl; resolves with its files. */
-function makeCertificate(dir: string): Promise<{ certFile: string; keyFile: string }> {
-  const certFile = join(dir, 'tls-cert.pem');
-  const keyFile = join(dir, 'tls-key.pem');
-  const args = [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', `/CN=${TLS_NAME}`, '-addext', `subjectAltName=DNS:${TLS_NAME}`, '-keyout', keyFile, '-out', certFile,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile('openssl', args, { timeout: 20_000 }, (err, _stdout, stderr) => {
-      if (err) return reject(new Error(`openssl ${args.join(' ')} failed (is openssl installed?): ${err.message}\n${stderr}`));
-      resolve({ certFile, keyFile });
-    });
-  });
-}
-
 async function startNginx(root: string, name: string, ip: string, next: Next, tls: TlsHop): Promise<ChildProcess> {
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
@@ -156,7 +141,7 @@ export async function startNginxPair(apps: PairApps, waitUntilUp: (host: string,
     await rm(root, { recursive: true, force: true });
   };
   try {
-    const cert = await makeCertificate(root);
+    const cert = await makeSelfSignedCertificate(root, TLS_NAME);
     const server = await startNginx(root, 'server', SERVER_IP, { host: '127.0.0.1', ...apps }, { side: 'server', ...cert });
     children.push(server);
     const client = await startNginx(root, 'client', CLIENT_IP, { host: SERVER_IP, ...NGINX_PORTS }, { side: 'client', ...cert });

@@ -1,7 +1,9 @@
 // The paths each proxy benchmark compares, side by side: direct to the app, through the nginx
-// pair, through the Heddle pair, and for HTTP/1.1 optionally both pairs with TLS between the hops.
+// pair, the Node pipe pair and the Heddle pair, and for HTTP/1.1 optionally each pair with TLS
+// between its hops.
 // A path names its entry, the authority its requests carry and the processes charged to it.
 import { childPids } from './proc-usage.js';
+import type { NodePipePair } from './node-pipe-pair.js';
 import type { ProxyRig } from './proxy-rig.js';
 import { MESH_SERVICES, MTLS_SERVICE } from './heddle-pair.js';
 import { NGINX_PORTS } from './nginx-pair.js';
@@ -32,15 +34,17 @@ export function authorityFor(kind: ProtocolKind): string {
 }
 
 /** The names of the TLS paths (HTTP/1.1 only) and the plaintext paths they are compared with. */
-export const TLS_PATHS = { nginx: 'nginx pair, TLS', heddle: 'heddle pair, mTLS' } as const;
+export const TLS_PATHS = { nginx: 'nginx pair, TLS', pipe: 'node pipe pair, TLS', heddle: 'heddle pair, mTLS' } as const;
 
 /** The name of the Node pipe pair's path. */
 export const PIPE_PATH = 'node pipe pair';
 
 /**
- * The paths for `kind`: direct, nginx pair, (for HTTP/1.1) the Node pipe pair, Heddle pair; with `tls` (HTTP/1.1 only) also each pair
- * with TLS between its hops, after its plaintext path, in the same processes. For the Heddle pair
- * the entry is always the outbound HTTP-proxy port; its mTLS path names the in-mesh `reviews-mtls`.
+ * The paths for `kind`: direct, nginx pair, Node pipe pair, Heddle pair; with `tls` (HTTP/1.1 only)
+ * also each pair with TLS between its hops, right after its plaintext path. The nginx and Heddle
+ * TLS paths run in the same processes as their plaintext ones; the TLS pipe pair is a pair of its
+ * own (a pipe hop has one target). For the Heddle pair the entry is always the outbound HTTP-proxy
+ * port; its mTLS path names the in-mesh `reviews-mtls`.
  */
 export function benchPaths(rig: ProxyRig, kind: ProtocolKind, opts: { tls?: boolean } = {}): BenchPath[] {
   const { nginx, heddle } = rig;
@@ -71,20 +75,21 @@ export function benchPaths(rig: ProxyRig, kind: ProtocolKind, opts: { tls?: bool
     { name: 'direct', host: '127.0.0.1', port: rig.apps[kind], authority, hops: [], alive: () => true, logs: () => '' },
     nginxPath('nginx pair', NGINX_PORTS[kind]),
     ...(tls ? [nginxPath(TLS_PATHS.nginx, NGINX_PORTS.http1Tls, 'nginx pair')] : []),
-    ...(kind === 'http1' ? [pipePath(rig, authority)] : []),
+    pipePath(PIPE_PATH, rig.pipes[kind], authority),
+    ...(tls ? [pipePath(TLS_PATHS.pipe, rig.pipes.http1Tls, authority, PIPE_PATH)] : []),
     heddlePath('heddle pair', authority),
     ...(tls ? [heddlePath(TLS_PATHS.heddle, `${MTLS_SERVICE.host}:${MTLS_SERVICE.port}`, 'heddle pair')] : []),
   ];
 }
 
-/** The Node pipe pair (HTTP/1.1 only): two Node processes that carry the bytes and parse nothing. */
-function pipePath(rig: ProxyRig, authority: string): BenchPath {
-  const { pipe } = rig;
+/** A Node pipe pair: two Node processes that carry the bytes and parse nothing. */
+function pipePath(name: string, pipe: NodePipePair, authority: string, plaintext?: string): BenchPath {
   return {
-    name: PIPE_PATH,
+    name,
     host: pipe.host,
     port: pipe.port,
     authority,
+    ...(plaintext ? { plaintext } : {}),
     hops: [{ side: 'client', pids: () => [pipe.clientPid] }, { side: 'server', pids: () => [pipe.serverPid] }],
     alive: () => pipe.alive(),
     logs: () => `client: ${pipe.logs().client}\nserver: ${pipe.logs().server}`,

@@ -1,14 +1,16 @@
 // The proxy benchmarks as one group: starts the rig once if any of them is selected, checks every
-// HTTP/1.1 path (and that the Heddle mTLS path is mutual TLS), runs the selected ones in a fixed
-// order (resources first, so its idle memory is measured before any load), and always stops the rig.
+// HTTP/1.1 path (and that the Heddle mTLS path is mutual TLS) and the h2c and TCP pipe pairs, runs
+// the selected ones in a fixed order (resources first, so its idle memory is measured before any
+// load), and always stops the rig.
 import { assertPathSecurity } from './mtls-check.js';
-import { benchPaths, TLS_PATHS, type BenchPath } from './proxy-paths.js';
+import { benchPaths, PIPE_PATH, TLS_PATHS, type BenchPath } from './proxy-paths.js';
 import { runProxyHttp1Bench } from './proxy-http1.js';
 import { runProxyHttp2Bench } from './proxy-http2.js';
 import { runProxyResourcesBench } from './proxy-resources.js';
 import { startProxyRig, type ProxyRig } from './proxy-rig.js';
 import { smokeHttp, type SmokeResult } from './proxy-smoke.js';
 import { runProxyTcpBench } from './proxy-tcp.js';
+import { runBulkTransfer } from './tcp-bulk.js';
 import type { BenchTable } from './report.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,28 @@ async function checkHttpPaths(rig: ProxyRig, log: (line: string) => void): Promi
   }
 }
 
+/** Bytes the TCP pipe pair's check sends (and the sink must count). */
+const PIPE_CHECK_BYTES = 1024 * 1024;
+
+/**
+ * Checks that the h2c pipe pair answers an h2c request (curl, prior knowledge) and that the TCP
+ * pipe pair carries a transfer to the sink whole. Throws, stopping the benchmark, when either fails.
+ */
+async function checkPipePaths(rig: ProxyRig, log: (line: string) => void): Promise<void> {
+  const find = (kind: 'h2c' | 'tcp') => benchPaths(rig, kind).find((p) => p.name === PIPE_PATH)!;
+  const h2c = find('h2c');
+  const smoke = smokeHttp('', `http://${h2c.host}:${h2c.port}/`, ['--http2-prior-knowledge']);
+  log(`proxy smoke ${PIPE_PATH} (h2c): ${smoke.detail}`);
+  if (!smoke.ok) throw new Error(`${PIPE_PATH} (h2c) does not answer: ${smoke.detail}\n${h2c.logs().slice(-1500)}`);
+  const tcp = find('tcp');
+  try {
+    await runBulkTransfer(tcp.host, tcp.port, undefined, 1, PIPE_CHECK_BYTES, 10_000);
+  } catch (err) {
+    throw new Error(`${PIPE_PATH} (tcp) does not carry a transfer: ${(err as Error).message}\n${tcp.logs().slice(-1500)}`, { cause: err });
+  }
+  log(`proxy smoke ${PIPE_PATH} (tcp): the sink counted all ${PIPE_CHECK_BYTES} bytes`);
+}
+
 /** Runs the proxy benchmarks that `wanted` selects; resolves with their tables (none if none selected). */
 export async function runProxyBenches(wanted: (name: string) => boolean, log: (line: string) => void): Promise<BenchTable[]> {
   const selected = PROXY_BENCHES.filter(wanted);
@@ -73,6 +97,7 @@ export async function runProxyBenches(wanted: (name: string) => boolean, log: (l
   const tables: BenchTable[] = [];
   try {
     await checkHttpPaths(rig, log);
+    await checkPipePaths(rig, log);
     for (const name of selected) tables.push(await RUNNERS[name](rig, log));
   } finally {
     process.off('SIGINT', onSignal);
