@@ -23,10 +23,13 @@ export function createProgram(): Command {
 
 /** Parses the command line and runs it; an error is printed to stderr and sets a non-zero exit code. */
 export async function runProgram(program: Command): Promise<void> {
-  watchParent({
+  const watched = watchParent({
     parentPid: process.env[PARENT_PID_ENV],
     onOrphaned: (pid) => process.stderr.write(`heddle: the heddle up that started this process (pid ${pid}) is gone; stopping\n`),
   });
+  // Our output goes to pipes that `heddle up` reads; once it is gone a write fails with EPIPE,
+  // which must not cut the graceful stop short.
+  if (watched) for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
@@ -35,6 +38,9 @@ export async function runProgram(program: Command): Promise<void> {
     } else {
       process.stderr.write(`heddle: ${(err as Error).message}\n`);
       process.exitCode = 1;
+      // A command that failed half-started (a port taken after others were bound) may still hold
+      // sockets or timers; it must not linger. The timer itself keeps nothing alive.
+      setTimeout(() => process.exit(), 1000).unref();
     }
   }
 }

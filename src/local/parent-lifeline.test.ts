@@ -30,16 +30,18 @@ test('Should start an app through setpriv with a parent-death signal, and as it 
   assert.deepEqual(bare.args, ['netns', 'exec', 'pod', 'python3', 'srv.py']);
 });
 
-test('Should find an executable setpriv on PATH and nothing where there is none', () => {
+test('Should find an executable setpriv on PATH that takes --pdeathsig, and nothing where there is none', () => {
   const empty = mkdtempSync(join(tmpdir(), 'heddle-path-empty-'));
   const withOne = mkdtempSync(join(tmpdir(), 'heddle-path-'));
   try {
     writeFileSync(join(withOne, 'setpriv'), '#!/bin/sh\n');
     assert.equal(findSetpriv(empty), undefined);
-    assert.equal(findSetpriv(`${empty}${delimiter}${withOne}`), undefined, 'not executable yet');
+    const yes = () => true;
+    assert.equal(findSetpriv(`${empty}${delimiter}${withOne}`, yes), undefined, 'not executable yet');
     chmodSync(join(withOne, 'setpriv'), 0o755);
-    assert.equal(findSetpriv(`${empty}${delimiter}${withOne}`), join(withOne, 'setpriv'));
-    assert.equal(findSetpriv(''), undefined);
+    assert.equal(findSetpriv(`${empty}${delimiter}${withOne}`, yes), join(withOne, 'setpriv'));
+    assert.equal(findSetpriv(`${empty}${delimiter}${withOne}`, () => false), undefined, 'a setpriv without --pdeathsig (util-linux 2.32) is not used');
+    assert.equal(findSetpriv('', yes), undefined);
   } finally {
     rmSync(empty, { recursive: true, force: true });
     rmSync(withOne, { recursive: true, force: true });

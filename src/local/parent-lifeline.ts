@@ -1,6 +1,7 @@
 // How the local mesh's children end when `heddle up` dies without stopping them (SIGKILL, a
 // crash): Heddle's own processes are told the parent's pid and watch for it to go; any other
 // command is started through setpriv with a parent-death signal, when setpriv is installed.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { PlannedProcess } from './mesh-plan.js';
@@ -15,17 +16,22 @@ export interface SpawnLine {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The first executable `setpriv` on `path` (util-linux), or undefined. */
-export function findSetpriv(path: string | undefined = process.env['PATH']): string | undefined {
+/** Whether `setpriv` takes `--pdeathsig` (util-linux 2.33 and later; 2.32 has setpriv without it). */
+export type PdeathsigProbe = (setpriv: string) => boolean;
+
+const probePdeathsig: PdeathsigProbe = (setpriv) => spawnSync(setpriv, ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+
+/** The first executable `setpriv` on `path` (util-linux) that takes `--pdeathsig`, or undefined. */
+export function findSetpriv(path: string | undefined = process.env['PATH'], probe: PdeathsigProbe = probePdeathsig): string | undefined {
   for (const dir of (path ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, 'setpriv');
     try {
       accessSync(candidate, constants.X_OK);
-      return candidate;
     } catch {
-      // not here
+      continue;
     }
+    return probe(candidate) ? candidate : undefined;
   }
   return undefined;
 }
