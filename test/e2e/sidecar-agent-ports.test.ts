@@ -164,3 +164,24 @@ test('Should serve both ports from the primary with --concurrency, and drain the
     await mesh.stop();
   }
 });
+
+test('Should exit with an error, not linger half-started, when its health port is taken', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+  const healthPort = (taken.address() as AddressInfo).port;
+  const sidecar = startHeddle([
+    'sidecar', '--log-format', 'json', '--xds-address', `127.0.0.1:${await freePort()}`,
+    '--name', DETAILS.name, '--ip', DETAILS.ip, '--app-port', `http:${DETAILS.port}`,
+    '--admin-port', '0', '--stats-port', '0', '--agent-port', '0', '--health-port', String(healthPort),
+  ]);
+  let stderr = '';
+  sidecar.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  try {
+    const code = await Promise.race([exitOf(sidecar), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 15_000).unref())]);
+    assert.equal(code, 1, `the sidecar exits with 1 (got ${String(code)}); stderr:\n${stderr.slice(-2000)}`);
+    assert.match(stderr, new RegExp(`EADDRINUSE.*${healthPort}`));
+  } finally {
+    await stopProcess(sidecar);
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+});

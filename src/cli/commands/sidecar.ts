@@ -186,7 +186,11 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
           return;
         }
         const workers = createSidecarWorkers(options, log, flags.concurrency);
-        const ports = await workers.start();
+        const ports = await workers.start().catch(async (err: unknown) => {
+          await workers.stop().catch(() => undefined);
+          agent?.close();
+          throw err;
+        });
         log.info({ admin: ports.admin, stats: ports.stats, agent: ports.agent, health: ports.health, xds: flags.xdsAddress, concurrency: flags.concurrency }, `${command} started with ${flags.concurrency} workers; waiting for config from ${flags.xdsAddress}`);
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
@@ -199,7 +203,12 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         return;
       }
       const proxy = createSidecar(options, log);
-      const ports = await proxy.start();
+      // A port already taken fails the start; close what did bind, so the process ends.
+      const ports = await proxy.start().catch(async (err: unknown) => {
+        await proxy.close().catch(() => undefined);
+        agent?.close();
+        throw err;
+      });
       log.info({ admin: ports.admin, stats: ports.stats, agent: ports.agent, health: ports.health, xds: flags.xdsAddress }, `${command} started; waiting for config from ${flags.xdsAddress}`);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
