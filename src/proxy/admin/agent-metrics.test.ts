@@ -47,6 +47,10 @@ describe('createAgentMetrics', () => {
 
     now += 30 * 3_600_000;
     assert.equal(sample(await metrics.scrape(), 'istio_agent_cert_expiry_seconds'), String(-7 * 3600));
+    // The agent serves no expired certificate: the sample stays, still counting down.
+    holder.set(undefined);
+    now += 3_600_000;
+    assert.equal(sample(await metrics.scrape(), 'istio_agent_cert_expiry_seconds'), String(-8 * 3600));
   });
 
   it('Should count every scrape, the current one included', async () => {

@@ -31,7 +31,8 @@ function expiryOf(pem: string): number | undefined {
 /**
  * Creates the agent's metrics in a registry of their own:
  * - `istio_agent_cert_expiry_seconds{resource_name="default"}`: seconds until the workload
- *   certificate expires, negative once it has; no sample while the workload has no certificate;
+ *   certificate expires, negative once it has (also after the agent stops serving an expired
+ *   one); no sample before the workload's first certificate;
  * - `istio_agent_scrapes_total`: merged-metrics scrapes served, this one included.
  */
 export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
@@ -39,11 +40,14 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   const registry = new Registry();
   // A rotation replaces the PEM string, so parsing once per PEM is enough.
   let parsed: { pem: string; expiry: number | undefined } | undefined;
+  // The agent stops serving a certificate once it has expired; the last one seen keeps its sample
+  // (going negative), which is exactly when an alert on it has to fire.
   const expiry = (): number | undefined => {
     const secret = options.secrets.get(WORKLOAD_CERTIFICATE);
-    if (secret?.kind !== 'certificate') return undefined;
-    if (parsed?.pem !== secret.certificateChainPem) parsed = { pem: secret.certificateChainPem, expiry: expiryOf(secret.certificateChainPem) };
-    return parsed.expiry;
+    if (secret?.kind === 'certificate' && parsed?.pem !== secret.certificateChainPem) {
+      parsed = { pem: secret.certificateChainPem, expiry: expiryOf(secret.certificateChainPem) };
+    }
+    return parsed?.expiry;
   };
   const certExpiry = new Gauge({
     name: 'istio_agent_cert_expiry_seconds',
