@@ -44,6 +44,21 @@ test('Should read the SecretsConfigDump from the admin\'s /config_dump', async (
   }
 });
 
+test('Should refuse the dump of another proxy than the one the control plane named', async () => {
+  const secrets = { '@type': SECRETS_CONFIG_DUMP_TYPE, dynamic_active_secrets: [{ name: 'default' }], dynamic_warming_secrets: [] };
+  const bootstrap = { '@type': 'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump', bootstrap: { node: { id: 'sidecar~10.0.0.9~other-v1.default~default.svc.cluster.local' } } };
+  const { base, server } = await serve(200, JSON.stringify({ configs: [bootstrap, secrets] }));
+  try {
+    await assert.rejects(
+      getSecretsDump(base, 2000, 'sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local'),
+      failsWith('ADMIN_ERROR', /belongs to proxy sidecar~10\.0\.0\.9~other-v1\.default~default\.svc\.cluster\.local, not to sidecar~10\.0\.0\.7~reviews-v1.*--admin host:port/),
+    );
+    assert.deepEqual(await getSecretsDump(base, 2000, 'sidecar~10.0.0.9~other-v1.default~default.svc.cluster.local'), secrets);
+  } finally {
+    server.close();
+  }
+});
+
 test('Should name the address and suggest --admin when nothing answers there', async () => {
   // A port that was just free: bind, note it, close.
   const { base, server } = await serve(200, '{}');

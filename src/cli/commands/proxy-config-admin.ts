@@ -41,12 +41,22 @@ export function adminAddressOf(proxies: readonly ProxySyncStatus[], proxyId: str
   return `http://${ADMIN_HOST}:${port}`;
 }
 
+/** The node id in a config dump's BootstrapConfigDump, if it has one. */
+function bootstrapNodeOf(body: unknown): string | undefined {
+  const configs = (body as { configs?: unknown } | null)?.configs;
+  if (!Array.isArray(configs)) return undefined;
+  const bootstrap = configs.find((c) => (c as Json | null)?.['@type'] === 'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump') as { bootstrap?: { node?: { id?: unknown } } } | undefined;
+  const id = bootstrap?.bootstrap?.node?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * GETs `/config_dump` from the admin at `base` and returns its SecretsConfigDump. Throws
  * AdminApiError: ADMIN_UNREACHABLE (naming the address and how to reach an admin in a network
- * namespace) or ADMIN_ERROR (an error status, or a body that is not a config dump).
+ * namespace) or ADMIN_ERROR (an error status, a body that is not a config dump, or, with
+ * `expectedNode`, the dump of a proxy with another node id).
  */
-export async function getSecretsDump(base: string, timeoutMs = 5000): Promise<Json> {
+export async function getSecretsDump(base: string, timeoutMs = 5000, expectedNode?: string): Promise<Json> {
   const address = base.replace(/^http:\/\//, '');
   let res: Response;
   try {
@@ -67,6 +77,15 @@ export async function getSecretsDump(base: string, timeoutMs = 5000): Promise<Js
     parsed = JSON.parse(body);
   } catch (err) {
     throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not JSON; is ${address} a sidecar's admin port?`, { cause: err });
+  }
+  // The admin port came from the control plane, but 127.0.0.1 here may be another proxy's loopback
+  // (the proxy runs in a pod namespace, or on another host): never print another proxy's secrets.
+  const node = bootstrapNodeOf(parsed);
+  if (expectedNode !== undefined && node !== expectedNode) {
+    throw new AdminApiError(
+      'ADMIN_ERROR',
+      `the admin at ${address} belongs to ${node === undefined ? 'a proxy that does not say its node id' : `proxy ${node}`}, not to ${expectedNode}; that proxy runs in another network namespace or on another host: run this there with --admin host:port`,
+    );
   }
   const dump = secretsDumpOf(parsed);
   if (!dump) throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not a config dump; is ${address} a sidecar's admin port?`);

@@ -46,13 +46,15 @@ interface ProxyConfigFlags {
  */
 async function showSecrets(proxy: string | undefined, opts: ProxyConfigFlags): Promise<string> {
   let admin: string;
+  let expectedNode: string | undefined;
   if (opts.admin !== undefined) admin = parseAdminAddress(opts.admin);
   else if (proxy === undefined) throw new Error('proxy-config secrets: give the proxy, or its admin address with --admin host:port');
   else {
     const syncz = await getSyncz(opts.controlPlane);
-    admin = adminAddressOf(syncz.proxies, resolveProxy(syncz.proxies.map((p) => p.proxy), proxy));
+    expectedNode = resolveProxy(syncz.proxies.map((p) => p.proxy), proxy);
+    admin = adminAddressOf(syncz.proxies, expectedNode);
   }
-  const dump = await getSecretsDump(admin);
+  const dump = await getSecretsDump(admin, undefined, expectedNode);
   return opts.output === 'json' ? `${JSON.stringify(dump, null, 2)}\n` : formatTable(secretTable(dump, Date.now()));
 }
 

@@ -12,7 +12,7 @@ import { referencedSecretNames } from '../tls/secret-relay.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import type { Sidecar } from './sidecar.js';
-import type { SidecarOptions } from './sidecar-options.js';
+import { nodeId, type SidecarOptions } from './sidecar-options.js';
 
 /** Sets `log`'s level when `level` is one the logger knows. */
 export function setLogLevel(log: Logger, level: string): boolean {
@@ -68,7 +68,7 @@ export function namedSecretsOf(config: ProxyConfig | undefined, provider: Secret
 export function buildConfigDump(config: ProxyConfig | undefined, options: SidecarOptions, xdsStatus: unknown): unknown[] {
   const typed = (type: string, body: object) => ({ '@type': `type.googleapis.com/envoy.admin.v3.${type}`, ...body });
   return [
-    typed('BootstrapConfigDump', { bootstrap: { node: { id: `${options.proxyType}~${options.identity.ip}~${options.identity.name}.${options.identity.namespace}` } } }),
+    typed('BootstrapConfigDump', { bootstrap: { node: { id: nodeId(options) } } }),
     typed('ClustersConfigDump', { version_info: String(config?.version ?? ''), dynamic_active_clusters: [...(config?.clusters.values() ?? [])].map((cluster) => ({ cluster })) }),
     typed('ListenersConfigDump', { version_info: String(config?.version ?? ''), dynamic_listeners: [...(config?.listeners.values() ?? [])].map((l) => ({ name: l.name, active_state: { listener: l } })) }),
     typed('RoutesConfigDump', { dynamic_route_configs: [...(config?.routes.values() ?? [])].map((route_config) => ({ route_config })) }),
