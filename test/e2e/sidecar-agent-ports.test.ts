@@ -124,6 +124,7 @@ test('Should merge the proxy\'s and the agent\'s metrics on the agent port, turn
       assert.deepEqual([r.status, await r.text()], [503, 'DRAINING\n']);
     }
     await assert.rejects(connectTo(RATINGS.ip, RATINGS.port), /ECONNREFUSED/, 'the drained inbound listener accepts no new connection');
+    await connectTo(RATINGS.ip, 15001); // the outbound listener still accepts: the app's last calls go out, as under Istio
     assert.equal(sidecar.exitCode, null, 'a drain does not stop the process');
 
     const exited = exitOf(sidecar);

@@ -215,7 +215,7 @@ test('Should keep serving without the control plane and reconnect when it comes 
   assert.equal((await curl(PROXY, `${URL_REVIEWS}/cp-back`)).status, 200);
 });
 
-test('Should finish in-flight requests on SIGTERM, refuse new connections, and exit', async () => {
+test('Should finish in-flight requests on SIGTERM, refuse new inbound connections while outbound ones go on, and exit', async () => {
   const server = mesh.workloads.get(SERVER.name)!;
   const inFlight = curl(PROXY, `${URL_REVIEWS}/slow`);
   inFlight.catch(() => undefined);
@@ -230,6 +230,12 @@ test('Should finish in-flight requests on SIGTERM, refuse new connections, and e
     });
     s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
   }), 3000, 'new connections to the draining sidecar are refused');
+  // Only the inbound side drains, as Istio's agent drains a sidecar: the app's own calls still go out.
+  await new Promise<void>((resolve, reject) => {
+    const s = connect({ host: SERVER.ip, port: 15001 });
+    s.once('connect', () => (s.destroy(), resolve()));
+    s.once('error', reject);
+  });
   const r = await inFlight;
   assert.equal(r.status, 200, 'the in-flight request completes');
   assert.equal(JSON.parse(r.body).path, '/slow');

@@ -10,7 +10,7 @@ import { createOriginalDestinationReader } from '../../interception/original-des
 import { logger, type Logger } from '../../log/index.js';
 import { createSidecar } from '../../proxy/sidecar/sidecar.js';
 import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/sidecar-workers.js';
-import { SIDECAR_DEFAULTS, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
+import { SIDECAR_DEFAULTS, terminationDrain, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
 import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect, parsePort } from '../options.js';
 import { optionalPort, parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
@@ -213,7 +213,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           log.info(`${signal}: draining`);
-          void proxy.drain().then(() => proxy.close()).then(() => agent?.close()).then(resolve);
+          void proxy.drain(terminationDrain(options)).then(() => proxy.close()).then(() => agent?.close()).then(resolve);
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);

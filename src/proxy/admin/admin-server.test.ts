@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { createAdminServer, type AdminServer } from './admin-server.js';
 import { isLoopbackAddress } from './admin-http.js';
 import type { NamedSecret } from './admin-certs.js';
-import type { AdminState, AdminTarget, ClusterStatus } from './admin-target.js';
+import type { AdminState, AdminTarget, ClusterStatus, DrainRequest } from './admin-target.js';
 
 const CLUSTERS: ClusterStatus[] = [
   {
@@ -20,7 +20,7 @@ const CLUSTERS: ClusterStatus[] = [
 class FakeTarget implements AdminTarget {
   current: AdminState = 'LIVE';
   level = 'info';
-  drained: boolean[] = [];
+  drained: string[] = [];
   quits = 0;
   configDump(): unknown {
     return [{ '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', version_info: '3' }];
@@ -38,8 +38,8 @@ class FakeTarget implements AdminTarget {
   state(): AdminState {
     return this.current;
   }
-  drainListeners(graceful: boolean): void {
-    this.drained.push(graceful);
+  drainListeners(request: DrainRequest): void {
+    this.drained.push(`${request.graceful ? 'graceful' : 'now'}${request.inboundOnly ? ' inbound' : ''}`);
   }
   quit(): void {
     this.quits++;
@@ -172,10 +172,11 @@ describe('createAdminServer', () => {
     assert.equal(target.quits, 0);
   });
 
-  it('Should drain the listeners, gracefully when asked', async () => {
+  it('Should drain the listeners, gracefully and inbound only when asked', async () => {
     assert.equal((await post('/drain_listeners')).status, 200);
     assert.equal((await post('/drain_listeners?graceful')).status, 200);
-    assert.deepEqual(target.drained, [false, true]);
+    assert.equal((await post('/drain_listeners?inboundonly&graceful')).status, 200);
+    assert.deepEqual(target.drained, ['now', 'graceful', 'graceful inbound']);
   });
 
   it('Should answer /quitquitquit and then quit', async () => {

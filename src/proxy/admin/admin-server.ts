@@ -105,8 +105,8 @@ function createEndpoints(uptimeMs: () => number, now: () => number): Map<string,
     if (level !== null && !t.setLogLevel(level)) return reply(res, 400, TEXT, `error: unknown log level "${level}"\n`);
     reply(res, 200, TEXT, `active loggers:\n  heddle: ${t.logLevel()}\n`);
   });
-  add('/drain_listeners', 'drain the listeners (?graceful)', true, (t, q, _req, res) => {
-    t.drainListeners(q.has('graceful'));
+  add('/drain_listeners', 'drain the listeners (?graceful, ?inboundonly)', true, (t, q, _req, res) => {
+    t.drainListeners({ graceful: q.has('graceful'), inboundOnly: q.has('inboundonly') });
     reply(res, 200, TEXT, 'OK\n');
   });
   add('/quitquitquit', 'exit the server', true, (t, _q, _req, res) => {

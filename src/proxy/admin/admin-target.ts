@@ -28,6 +28,14 @@ export interface ClusterStatus {
 }
 
 /** The sidecar as the admin server sees it. Every method is cheap and must not throw. */
+/** A drain as Envoy's `/drain_listeners` takes it. */
+export interface DrainRequest {
+  /** `?graceful`: in-flight work may finish first. */
+  readonly graceful: boolean;
+  /** `?inboundonly`: only INBOUND listeners stop, so the app's outbound calls keep working. */
+  readonly inboundOnly: boolean;
+}
+
 export interface AdminTarget {
   /** The secrets the current config's TLS contexts name, with their values, for /certs and /config_dump. */
   secrets(): readonly NamedSecret[];
@@ -37,8 +45,8 @@ export interface AdminTarget {
   /** Envoy-style stats (`cluster.outbound|...upstream_rq_total` → value). */
   stats(): ReadonlyMap<string, number>;
   state(): AdminState;
-  /** Stops the listeners accepting; `graceful` lets in-flight work finish first. */
-  drainListeners(graceful: boolean): void;
+  /** Stops the listeners accepting (see {@link DrainRequest}); in-flight work carries on. */
+  drainListeners(request: DrainRequest): void;
   /** Shuts the sidecar down; called after the admin response has been sent. */
   quit(): void;
   logLevel(): string;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createAgentServer, type AgentServerOptions, type AgentTarget } from './agent-server.js';
-import type { AdminState } from './admin-target.js';
+import type { AdminState, DrainRequest } from './admin-target.js';
 
 interface Answer {
   readonly status: number;
@@ -27,7 +27,7 @@ function call(port: number, method: string, path: string): Promise<Answer> {
 /** A proxy that records what the agent server asked of it; draining moves it to DRAINING as the sidecar does. */
 class FakeProxy implements AgentTarget {
   current: AdminState = 'PRE_INITIALIZING';
-  drains: boolean[] = [];
+  drains: DrainRequest[] = [];
   quits = 0;
   failMetrics = false;
   state(): AdminState {
@@ -37,8 +37,8 @@ class FakeProxy implements AgentTarget {
     if (this.failMetrics) throw new Error('registry broke');
     return '# HELP istio_requests_total Total requests.\n# TYPE istio_requests_total counter\nistio_requests_total{response_code="200"} 1\n';
   }
-  drainListeners(graceful: boolean): void {
-    this.drains.push(graceful);
+  drainListeners(request: DrainRequest): void {
+    this.drains.push(request);
     this.current = 'DRAINING';
   }
   quit(): void {
@@ -107,7 +107,7 @@ describe('createAgentServer', () => {
       assert.deepEqual([refused.status, refused.allow], [405, 'POST']);
       assert.deepEqual(proxy.drains, [], 'a GET changes nothing');
       assert.equal((await call(port, 'POST', '/drain')).status, 200);
-      assert.deepEqual(proxy.drains, [true]);
+      assert.deepEqual(proxy.drains, [{ graceful: true, inboundOnly: true }], 'a sidecar drains its inbound listeners, as Istio\'s agent does');
       assert.equal(proxy.quits, 0, 'a drain does not quit');
       assert.deepEqual(await call(port, 'GET', '/healthz/ready'), { status: 503, type: 'text/plain; charset=UTF-8', allow: undefined, body: 'DRAINING\n' });
     });

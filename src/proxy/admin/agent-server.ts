@@ -17,6 +17,8 @@ export interface AgentServerOptions {
   readonly target: AgentTarget;
   /** The agent's own metrics, served after the proxy's. */
   readonly agentMetrics: () => Promise<string>;
+  /** Whether `/drain` stops the inbound listeners only (a sidecar, as Istio's agent drains it) or all (a gateway). Default true. */
+  readonly inboundOnlyDrain?: boolean;
   /** Which peers may quit or drain the proxy; loopback peers only by default, as Istio's agent allows. */
   readonly isLocalPeer?: (remoteAddress: string) => boolean;
 }
@@ -37,7 +39,7 @@ interface Route {
  * - GET `/healthz/ready`: 200 while the proxy is LIVE, 503 before its first config and once it drains;
  * - GET `/stats/prometheus`: the proxy's exposition, then the agent's, with each family once;
  * - POST `/quitquitquit`: answers 200, then quits the proxy;
- * - POST `/drain`: starts a graceful drain of the listeners; the process keeps running.
+ * - POST `/drain`: starts a graceful drain of the (inbound) listeners; the process keeps running.
  * GET routes take HEAD too. Another method gets 405, another path 404, and quit or drain from a
  * peer that is not local 403: this port listens beyond the host.
  */
@@ -65,7 +67,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     ['/drain', {
       method: 'POST',
       handle: (_req, res) => {
-        target.drainListeners(true);
+        target.drainListeners({ graceful: true, inboundOnly: options.inboundOnlyDrain ?? true });
         reply(res, 200, TEXT, 'OK\n');
       },
     }],

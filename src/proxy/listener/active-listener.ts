@@ -82,6 +82,11 @@ export class ActiveListener {
   /** Stops accepting, waits for open connections to end, and destroys those left after `timeoutMs`. */
   drain(timeoutMs: number): Promise<void> {
     this.stopAccepting();
+    return this.settle(timeoutMs);
+  }
+
+  /** Waits for open connections to end, and destroys those left after `timeoutMs`; accepting goes on if it was on. */
+  settle(timeoutMs: number): Promise<void> {
     if (this.connections.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = this.env.timers.setTimeout(() => this.destroyConnections(), timeoutMs);

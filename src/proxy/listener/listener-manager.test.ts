@@ -171,6 +171,34 @@ test('Should resolve a timed drain once open connections end, and close those le
   assert.equal(drained, true);
 });
 
+test('Should stop only the inbound listeners on an inbound-only drain, wait for their connections alone, and for all of them when settling all', async () => {
+  const timers = manualTimers();
+  const m = manager({ timers });
+  await m.apply(new Map([
+    ['in', listener('in', { address: '127.0.0.1', trafficDirection: 'INBOUND', filterChains: [chain('c', {}, 'a')] })],
+    ['out', listener('out', { address: '127.0.0.1', filterChains: [chain('c', {}, 'b')] })],
+  ]));
+  const [inPort, outPort] = [portOf(m, 'in'), portOf(m, 'out')];
+  const outbound = net.connect({ port: outPort, host: '127.0.0.1' });
+  assert.equal(await roundTrip(outPort, 'x', '127.0.0.1', outbound), 'out/c|x');
+
+  // An admin drain: the inbound listener stops, the app's outbound calls go on; an open outbound
+  // connection does not hold the drain.
+  await m.drain(5000, { inboundOnly: true });
+  await assert.rejects(roundTripOrRefused(inPort), /ECONNREFUSED/);
+  assert.equal(await roundTrip(outPort, 'y'), 'out/c|y', 'the outbound listener still accepts');
+
+  // A shutdown: it waits for the outbound connection too, and closes it at the deadline.
+  let drained = false;
+  const drain = m.drain(5000, { inboundOnly: true, settleAll: true }).then(() => (drained = true));
+  await tick();
+  assert.equal(drained, false, 'the outbound connection is still open');
+  const closed = new Promise((resolve) => outbound.once('close', resolve));
+  timers.fireAll();
+  await closed;
+  await drain;
+});
+
 function roundTripOrRefused(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));

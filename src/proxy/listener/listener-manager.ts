@@ -63,14 +63,22 @@ export interface ListenerManager {
    */
   dispatch(socket: Duplex, destination: SocketAddress, meta: ConnectionMeta): boolean;
   /**
-   * Stops accepting on every listener; open connections carry on (SIGTERM, /drain_listeners).
-   * With `timeoutMs`, resolves once they have all ended, destroying those still open after it.
+   * Stops accepting on every listener, or with `inboundOnly` on the INBOUND ones (as Envoy's
+   * `/drain_listeners?inboundonly`: the app's outbound calls keep working); open connections carry
+   * on. With `timeoutMs`, resolves once the connections of the stopped listeners (of every
+   * listener with `settleAll`, for a shutdown) have ended, destroying those still open after it.
    */
-  drain(timeoutMs?: number): Promise<void>;
+  drain(timeoutMs?: number, scope?: DrainScope): Promise<void>;
   /** Stops accepting and destroys every open connection. */
   close(): Promise<void>;
   /** Every bound socket, with the port actually bound. */
   addresses(): { listener: string; address: string; port: number }[];
+}
+
+/** Which listeners a drain stops, and whose connections it waits for. */
+export interface DrainScope {
+  readonly inboundOnly?: boolean;
+  readonly settleAll?: boolean;
 }
 
 /** Creates the listener manager; nothing is bound until the first `apply`. */
@@ -182,9 +190,10 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
       target.serve(socket, meta, destination);
       return true;
     },
-    async drain(timeoutMs) {
-      for (const l of active.values()) l.stopAccepting();
-      if (timeoutMs !== undefined) await Promise.all([...active.values()].map((l) => l.drain(timeoutMs)));
+    async drain(timeoutMs, scope = {}) {
+      const stopped = [...active.values()].filter((l) => !scope.inboundOnly || l.version.config.trafficDirection === 'INBOUND');
+      for (const l of stopped) l.stopAccepting();
+      if (timeoutMs !== undefined) await Promise.all((scope.settleAll ? [...active.values()] : stopped).map((l) => l.settle(timeoutMs)));
     },
     async close() {
       await queue;

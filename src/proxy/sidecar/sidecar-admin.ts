@@ -37,8 +37,8 @@ export function createSidecarAdminTarget(deps: {
     clusterStatuses: () => clusterStatusesOf(clusters),
     stats: () => clusterStatsOf(clusters, listeners),
     state: () => sidecar.state,
-    drainListeners() {
-      void sidecar.drain();
+    drainListeners(request) {
+      void sidecar.drain({ inboundOnly: request.inboundOnly });
     },
     quit() {
       void sidecar.close().then(() => process.exit(0));

@@ -23,7 +23,7 @@ export function createSidecarAgentPorts(options: SidecarOptions, target: AgentTa
   const metrics = createAgentMetrics({ secrets: options.secrets ?? NO_SECRETS });
   const agent: AgentServer | undefined = options.agentPort === undefined
     ? undefined
-    : createAgentServer({ port: options.agentPort, target, agentMetrics: () => metrics.scrape() });
+    : createAgentServer({ port: options.agentPort, target, agentMetrics: () => metrics.scrape(), inboundOnlyDrain: options.proxyType === 'sidecar' });
   const health: HealthServer | undefined = options.healthPort === undefined
     ? undefined
     : createHealthServer({ port: options.healthPort, state: () => target.state() });

@@ -1,6 +1,7 @@
 // What a sidecar process is told at start: who its workload is, where the control plane is, and
 // which ports it serves. The CLI parses flags into this; defaults are Istio's ports.
 import type { Logger } from '../../log/index.js';
+import type { DrainScope } from '../listener/listener-manager.js';
 import type { OriginalDestinationReader } from '../listener/original-destination.js';
 import type { WorkloadIdentity } from '../telemetry/workload-identity.js';
 import type { SecretProvider } from '../tls/secret-provider.js';
@@ -65,6 +66,15 @@ export interface SidecarPorts {
   readonly stats: number;
   readonly agent?: number;
   readonly health?: number;
+}
+
+/**
+ * The drain on SIGTERM, as Istio's agent does it: a sidecar stops accepting on its inbound
+ * listeners only, so the app's last outbound calls still go out while it shuts down (a gateway
+ * stops them all), and the proxy waits for every open connection, up to the drain timeout.
+ */
+export function terminationDrain(options: Pick<SidecarOptions, 'proxyType'>): DrainScope {
+  return { inboundOnly: options.proxyType === 'sidecar', settleAll: true };
 }
 
 /** Istio's node id: `sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local`. */

@@ -8,11 +8,12 @@ import { createAdminServer } from '../admin/admin-server.js';
 import { createSecretHistory } from '../admin/admin-secret-history.js';
 import type { AdminTarget, ClusterStatus } from '../admin/admin-target.js';
 import { createStatsServer } from '../admin/stats-server.js';
+import type { DrainScope } from '../listener/listener-manager.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { buildConfigDump, clusterStatsOf, clusterStatusesOf, namedSecretsOf, setLogLevel } from './sidecar-admin.js';
 import { createSidecarAgentPorts } from './sidecar-agent-ports.js';
-import { createSidecarXdsClient, type SidecarOptions, type SidecarPorts } from './sidecar-options.js';
+import { createSidecarXdsClient, terminationDrain, type SidecarOptions, type SidecarPorts } from './sidecar-options.js';
 import { createSidecarRuntime } from './sidecar-runtime.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
 import { applySecretMessage, createSecretRelay, referencedSecretNames, type SecretMessage } from '../tls/secret-relay.js';
@@ -22,7 +23,7 @@ import { createSecretStore } from '../tls/secret-store.js';
  * Messages between the primary and its workers. `heddle:drain` with `exit` stops the worker once
  * drained (shutdown); without it the worker only stops accepting (/drain_listeners, /drain).
  */
-type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number; exit: boolean } | SecretMessage;
+type ToWorker = { type: 'heddle:config'; config: ProxyConfig } | { type: 'heddle:status' } | { type: 'heddle:drain'; timeoutMs: number; exit: boolean; scope: DrainScope } | SecretMessage;
 type ToPrimary =
   | { type: 'heddle:listening' }
   | { type: 'heddle:applied'; version: number; ready: boolean; addresses: { listener: string; address: string; port: number }[] }
@@ -125,9 +126,9 @@ export function createSidecarWorkers(given: SidecarOptions, log: Logger, concurr
     clusterStatuses: mergedClusters,
     stats: mergedStats,
     state: () => state,
-    drainListeners() {
+    drainListeners(request) {
       state = 'DRAINING';
-      for (const w of workers.keys()) send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: false });
+      for (const w of workers.keys()) send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: false, scope: { inboundOnly: request.inboundOnly } });
     },
     quit() {
       void stop().then(() => process.exit(0));
@@ -150,7 +151,7 @@ export function createSidecarWorkers(given: SidecarOptions, log: Logger, concurr
     const exits = [...workers.keys()].map((w) => new Promise<void>((resolve) => {
       if (w.isDead()) return resolve();
       w.once('exit', () => resolve());
-      send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: true });
+      send(w, { type: 'heddle:drain', timeoutMs: options.drainTimeoutMs, exit: true, scope: terminationDrain(options) });
       setTimeout(() => w.kill('SIGKILL'), options.drainTimeoutMs + 2000).unref();
     }));
     await Promise.all(exits);
@@ -206,8 +207,8 @@ export function runSidecarWorker(options: SidecarOptions, log: Logger): void {
       reply({ type: 'heddle:status', clusters: clusterStatusesOf(runtime.clusters), stats: [...clusterStatsOf(runtime.clusters, runtime.listeners)] });
     } else if (message.type === 'heddle:drain') {
       // A drain that is not a shutdown keeps the worker: were it to exit, the primary would fork a fresh one that listens again.
-      if (!message.exit) void runtime.listeners.drain(message.timeoutMs);
-      else void runtime.listeners.drain(message.timeoutMs).then(() => runtime.close()).then(() => process.exit(0));
+      if (!message.exit) void runtime.listeners.drain(message.timeoutMs, message.scope);
+      else void runtime.listeners.drain(message.timeoutMs, message.scope).then(() => runtime.close()).then(() => process.exit(0));
     }
   });
   reply({ type: 'heddle:listening' });

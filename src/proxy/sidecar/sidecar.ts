@@ -5,6 +5,7 @@ import { createAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { createSecretHistory } from '../admin/admin-secret-history.js';
 import { createStatsServer, type StatsServer } from '../admin/stats-server.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
+import type { DrainScope } from '../listener/listener-manager.js';
 import type { XdsClient } from '../xds-client/xds-client.js';
 import type { ProxyConfig } from '../xds-client/proxy-config.js';
 import { createSidecarAdminTarget } from './sidecar-admin.js';
@@ -20,8 +21,11 @@ export interface Sidecar {
   readonly state: 'PRE_INITIALIZING' | 'LIVE' | 'DRAINING';
   /** Resolves once the first complete config is serving. */
   ready(): Promise<void>;
-  /** Stops accepting, lets in-flight work finish (up to the drain timeout), then closes. */
-  drain(): Promise<void>;
+  /**
+   * Stops accepting on the listeners `scope` names (all by default) and waits, up to the drain
+   * timeout, for their connections (every listener's with `settleAll`) to end.
+   */
+  drain(scope?: DrainScope): Promise<void>;
   close(): Promise<void>;
   /** Bound listener sockets. */
   addresses(): { listener: string; address: string; port: number }[];
@@ -74,9 +78,9 @@ export function createSidecar(given: SidecarOptions, log: Logger): Sidecar {
       return { admin: a.port, stats: s.port, ...agentBound };
     },
     ready: () => readyPromise,
-    async drain() {
+    async drain(scope) {
       state = 'DRAINING';
-      await listeners.drain(options.drainTimeoutMs);
+      await listeners.drain(options.drainTimeoutMs, scope);
     },
     async close() {
       xds?.close();
