@@ -199,6 +199,25 @@ test('Should stop only the inbound listeners on an inbound-only drain, wait for 
   await drain;
 });
 
+test('Should bind no listener a drain covers on a later update, and still bind the others', async () => {
+  const m = manager();
+  await m.apply(new Map([['in', listener('in', { address: '127.0.0.1', trafficDirection: 'INBOUND', filterChains: [chain('c', {}, 'a')] })]]));
+  await m.drain(undefined, { inboundOnly: true });
+  const result = await m.apply(new Map([
+    ['in', listener('in', { address: '127.0.0.1', trafficDirection: 'INBOUND', filterChains: [chain('c', {}, 'a')] })],
+    ['in2', listener('in2', { address: '127.0.0.1', trafficDirection: 'INBOUND', filterChains: [chain('c', {}, 'a')] })],
+    ['out', listener('out', { address: '127.0.0.1', filterChains: [chain('c', {}, 'b')] })],
+  ]));
+  assert.deepEqual(result.added, ['out']);
+  assert.deepEqual(result.failed, []);
+  assert.deepEqual(m.addresses().map((a) => a.listener), ['out'], 'the drained inbound side stays closed');
+  assert.equal(await roundTrip(portOf(m, 'out'), 'z'), 'out/c|z');
+  // A drain of everything then covers the outbound side too.
+  await m.drain(undefined, {});
+  await m.drain(undefined, { inboundOnly: true });
+  assert.deepEqual((await m.apply(new Map([['out2', listener('out2', { address: '127.0.0.1', filterChains: [chain('c', {}, 'b')] })]]))).added, []);
+});
+
 function roundTripOrRefused(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));

@@ -67,6 +67,7 @@ export interface ListenerManager {
    * `/drain_listeners?inboundonly`: the app's outbound calls keep working); open connections carry
    * on. With `timeoutMs`, resolves once the connections of the stopped listeners (of every
    * listener with `settleAll`, for a shutdown) have ended, destroying those still open after it.
+   * What a drain stops stays stopped, as in Envoy: a later apply binds no listener it covers.
    */
   drain(timeoutMs?: number, scope?: DrainScope): Promise<void>;
   /** Stops accepting and destroys every open connection. */
@@ -126,6 +127,10 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
     return specs;
   };
 
+  // What a drain stopped stays stopped, as in Envoy: a later update binds no listener it covers.
+  let stopped: DrainScope | undefined;
+  const isStopped = (config: ListenerConfig): boolean => stopped !== undefined && (!stopped.inboundOnly || config.trafficDirection === 'INBOUND');
+
   const retire = (listener: ActiveListener): void => {
     draining.add(listener);
     retireListenerVersion(listener.version);
@@ -148,6 +153,10 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
           generation++;
           retireListenerVersion(old);
           updated.push(name);
+          continue;
+        }
+        if (isStopped(config)) {
+          options.logger.debug({ listener: name }, 'listener not bound: listeners in its direction were drained');
           continue;
         }
         const next = new ActiveListener(version, env);
@@ -191,9 +200,11 @@ export function createListenerManager(options: ListenerManagerOptions): Listener
       return true;
     },
     async drain(timeoutMs, scope = {}) {
-      const stopped = [...active.values()].filter((l) => !scope.inboundOnly || l.version.config.trafficDirection === 'INBOUND');
-      for (const l of stopped) l.stopAccepting();
-      if (timeoutMs !== undefined) await Promise.all((scope.settleAll ? [...active.values()] : stopped).map((l) => l.settle(timeoutMs)));
+      // A wider drain widens what stays stopped; a narrower one after a wider one keeps the wider.
+      stopped = stopped && !stopped.inboundOnly ? stopped : { inboundOnly: scope.inboundOnly === true };
+      const stopping = [...active.values()].filter((l) => isStopped(l.version.config));
+      for (const l of stopping) l.stopAccepting();
+      if (timeoutMs !== undefined) await Promise.all((scope.settleAll ? [...active.values()] : stopping).map((l) => l.settle(timeoutMs)));
     },
     async close() {
       await queue;
