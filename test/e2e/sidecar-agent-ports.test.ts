@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,8 +92,12 @@ test('Should answer /healthz/ready with 503 on both ports before the first confi
   }
 });
 
-test('Should merge the proxy\'s and the agent\'s metrics on the agent port, turn readiness off on /drain and exit 0 on /quitquitquit', async () => {
-  const mesh = await startMesh({ 'ratings.yaml': meshServiceEntry('ratings', 9080, [RATINGS]) }, [RATINGS]);
+test('Should merge the proxy\'s, the app\'s and the agent\'s metrics on the agent port, turn readiness off on /drain and exit 0 on /quitquitquit', async () => {
+  // The app's own metrics, where `--app-metrics` points (Istio's prometheus.io/port and path).
+  const appMetrics = createHttpServer((req, res) => res.end(req.url === '/custom' ? '# TYPE app_orders_total counter\napp_orders_total 7\n' : 'wrong path\n'));
+  await new Promise<void>((resolve) => appMetrics.listen(0, '127.0.0.1', resolve));
+  const appMetricsPort = (appMetrics.address() as AddressInfo).port;
+  const mesh = await startMesh({ 'ratings.yaml': meshServiceEntry('ratings', 9080, [RATINGS]) }, [RATINGS], ['--app-metrics', `${appMetricsPort}/custom`]);
   try {
     const workload = mesh.workloads.get(RATINGS.name)!;
     const sidecar = workload.sidecar!;
@@ -114,6 +119,8 @@ test('Should merge the proxy\'s and the agent\'s metrics on the agent port, turn
     const seconds = Number(expiry[1]);
     assert.ok(seconds > 0 && seconds <= 24 * 3600, `a fresh certificate of at most 24h has ${seconds}s left`);
     assert.match(text, /^istio_agent_scrapes_total \d+$/m);
+    assert.match(text, /^app_orders_total 7$/m, 'the app\'s metrics are merged in');
+    assert.doesNotMatch(await (await get(workload.statsPort, '/stats/prometheus')).text(), /app_orders_total/, '15090 keeps the proxy\'s alone');
     const types = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
     assert.equal(new Set(types).size, types.length, 'no family is declared twice');
 
@@ -133,6 +140,7 @@ test('Should merge the proxy\'s and the agent\'s metrics on the agent port, turn
     assert.equal(code, 0);
   } finally {
     await mesh.stop();
+    await new Promise((resolve) => appMetrics.close(resolve));
   }
 });
 

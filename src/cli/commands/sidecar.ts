@@ -13,7 +13,7 @@ import { createSidecarWorkers, runSidecarWorker } from '../../proxy/sidecar/side
 import { SIDECAR_DEFAULTS, terminationDrain, type AppPort, type SidecarOptions } from '../../proxy/sidecar/sidecar-options.js';
 import { createGrpcCaClient } from '../../security/ca-grpc-client.js';
 import { collect, parsePort } from '../options.js';
-import { optionalPort, parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
+import { optionalPort, parseAppMetricsFlag, parseCertTtlFlag, parseLabelFlags } from './workload-flags.js';
 
 interface ProxyFlags {
   xdsAddress: string;
@@ -32,6 +32,7 @@ interface ProxyFlags {
   agentPort: number | false;
   /** A port, or false with --no-health-port. */
   healthPort: number | false;
+  appMetrics?: { port: number; path: string };
   delta: boolean;
   accessLog: boolean;
   trustDomain: string;
@@ -129,6 +130,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
     .option('--no-agent-port', 'do not serve the agent port')
     .option('--health-port <port>', 'health port (/healthz/ready); 0 picks a free one', parsePort('--health-port'), SIDECAR_DEFAULTS.healthPort)
     .option('--no-health-port', 'do not serve the health port')
+    .option('--app-metrics <port[/path]>', 'merge the app\'s Prometheus metrics, read from 127.0.0.1:PORT/PATH (default path /metrics), into the agent port\'s', parseAppMetricsFlag)
     .option('--delta', 'use Delta xDS instead of State of the World', false)
     .option('--access-log', 'write JSON access logs to stdout', false)
     .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
@@ -170,6 +172,7 @@ function register(program: Command, command: 'sidecar' | 'gateway'): void {
         statsPort: flags.statsPort,
         ...optionalPort('agentPort', flags.agentPort),
         ...optionalPort('healthPort', flags.healthPort),
+        ...(flags.appMetrics ? { appMetrics: flags.appMetrics } : {}),
         deltaXds: flags.delta,
         accessLog: flags.accessLog,
         drainTimeoutMs: flags.drainTimeout,

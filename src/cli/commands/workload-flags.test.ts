@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { optionalPort, parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
+import { optionalPort, parseAppMetricsFlag, parseCertTtlFlag, parseHostPort, parseIpFlag, parseLabelFlags } from './workload-flags.js';
 
 describe('workload flags', () => {
   it('Should accept host:port addresses, IPv6 in brackets included, and refuse the rest naming the flag', () => {
@@ -29,5 +29,13 @@ describe('workload flags', () => {
     assert.deepEqual(optionalPort('agentPort', 15020), { agentPort: 15020 });
     assert.deepEqual(optionalPort('agentPort', 0), { agentPort: 0 });
     assert.deepEqual(optionalPort('healthPort', false), {});
+  });
+
+  it('Should read --app-metrics as a port with /metrics by default or a port and a path, and refuse anything else', () => {
+    assert.deepEqual(parseAppMetricsFlag('9090'), { port: 9090, path: '/metrics' });
+    assert.deepEqual(parseAppMetricsFlag('8080/stats/prometheus'), { port: 8080, path: '/stats/prometheus' });
+    for (const bad of ['', 'metrics', '0', '70000', '9090:metrics', '9090/a b']) {
+      assert.throws(() => parseAppMetricsFlag(bad), /--app-metrics must be PORT or PORT\/PATH/, bad);
+    }
   });
 });

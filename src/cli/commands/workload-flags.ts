@@ -1,5 +1,6 @@
 // The flags that name a workload and its identity, parsed the same way by `heddle sidecar`,
 // `heddle gateway` and `heddle agent`; each error names its flag.
+import { InvalidArgumentError } from 'commander';
 import { isIP } from 'node:net';
 import { parseDuration } from '../../galley/validation/common/duration.js';
 
@@ -46,4 +47,15 @@ export function parseCertTtlFlag(value: string): number {
  */
 export function optionalPort<K extends string>(key: K, value: number | false): Partial<Record<K, number>> {
   return value === false ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/**
+ * `--app-metrics PORT[/PATH]`: where the app serves its Prometheus metrics on loopback, as Istio
+ * reads `prometheus.io/port` and `prometheus.io/path` (default `/metrics`).
+ */
+export function parseAppMetricsFlag(value: string): { port: number; path: string } {
+  const m = /^(\d{1,5})(\/\S*)?$/.exec(value.trim());
+  const port = Number(m?.[1]);
+  if (!m || port < 1 || port > 65535) throw new InvalidArgumentError(`--app-metrics must be PORT or PORT/PATH (9090, 9090/metrics), got "${value}"`);
+  return { port, path: m[2] ?? '/metrics' };
 }

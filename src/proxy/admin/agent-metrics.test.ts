@@ -53,11 +53,13 @@ describe('createAgentMetrics', () => {
     assert.equal(sample(await metrics.scrape(), 'istio_agent_cert_expiry_seconds'), String(-8 * 3600));
   });
 
-  it('Should count every scrape, the current one included', async () => {
+  it('Should count every scrape, the current one included, and the scrapes whose app metrics failed', async () => {
     const ca = await createTestCa();
     const metrics = createAgentMetrics({ secrets: secretsHolder(ca.validation).provider });
     assert.equal(sample(await metrics.scrape(), 'istio_agent_scrapes_total'), '1');
     assert.equal(sample(await metrics.scrape(), 'istio_agent_scrapes_total'), '2');
+    metrics.scrapeFailed('application');
+    assert.match(await metrics.scrape(), /^istio_agent_scrape_failures_total\{type="application"\} 1$/m);
   });
 
   it('Should report nothing for a workload certificate that does not parse', async () => {

@@ -17,6 +17,8 @@ export interface AgentMetricsOptions {
 export interface AgentMetrics {
   /** Counts one scrape and returns the agent's metrics in Prometheus text format. */
   scrape(): Promise<string>;
+  /** Counts a scrape whose `type` part (`application`) could not be read. */
+  scrapeFailed(type: 'application'): void;
 }
 
 /** The expiry (epoch ms) of the first certificate in `pem`; undefined when it does not parse. */
@@ -33,7 +35,8 @@ function expiryOf(pem: string): number | undefined {
  * - `istio_agent_cert_expiry_seconds{resource_name="default"}`: seconds until the workload
  *   certificate expires, negative once it has (also after the agent stops serving an expired
  *   one); no sample before the workload's first certificate;
- * - `istio_agent_scrapes_total`: merged-metrics scrapes served, this one included.
+ * - `istio_agent_scrapes_total`: merged-metrics scrapes served, this one included;
+ * - `istio_agent_scrape_failures_total{type="application"}`: scrapes whose app metrics could not be read.
  */
 export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   const now = options.now ?? Date.now;
@@ -61,10 +64,12 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
     },
   });
   const scrapes = new Counter({ name: 'istio_agent_scrapes_total', help: 'The total number of scrapes.', registers: [registry] });
+  const failures = new Counter({ name: 'istio_agent_scrape_failures_total', help: 'The total number of failed scrapes.', labelNames: ['type'], registers: [registry] });
   return {
     scrape() {
       scrapes.inc();
       return registry.metrics();
     },
+    scrapeFailed: (type) => failures.inc({ type }),
   };
 }

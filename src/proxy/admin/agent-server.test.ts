@@ -11,9 +11,9 @@ interface Answer {
   readonly body: string;
 }
 
-function call(port: number, method: string, path: string): Promise<Answer> {
+function call(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -86,6 +86,35 @@ describe('createAgentServer', () => {
       assert.equal(r.body.match(/^# TYPE istio_requests_total /gm)?.length, 1);
       assert.equal(r.body.match(/^# HELP istio_requests_total /gm)?.length, 1);
       assert.doesNotMatch(r.body, /istio_requests_total 42/);
+    });
+  });
+
+  it('Should put the app\'s metrics between the proxy\'s and the agent\'s, within the scraper\'s timeout', async () => {
+    const asked: (number | undefined)[] = [];
+    const appMetrics = async (timeoutMs: number | undefined) => {
+      asked.push(timeoutMs);
+      return '# TYPE app_orders_total counter\napp_orders_total 7\n';
+    };
+    await withServer(new FakeProxy(), { appMetrics }, async (port) => {
+      const r = await call(port, 'GET', '/stats/prometheus', { 'x-prometheus-scrape-timeout-seconds': '2.5' });
+      assert.equal(r.status, 200);
+      const at = (text: string) => r.body.indexOf(text);
+      const [proxyAt, appAt, agentAt] = [at('istio_requests_total{'), at('app_orders_total 7'), at('istio_agent_scrapes_total 1')];
+      assert.ok(proxyAt >= 0 && proxyAt < appAt && appAt < agentAt, `proxy, app, agent in that order:\n${r.body}`);
+      await call(port, 'GET', '/stats/prometheus');
+      assert.deepEqual(asked, [2500, undefined]);
+    });
+  });
+
+  it('Should still serve the proxy\'s and the agent\'s metrics when the app\'s cannot be read, and say so', async () => {
+    const failures: string[] = [];
+    const extra: Partial<AgentServerOptions> = { appMetrics: () => Promise.reject(new Error('ECONNREFUSED')), onAppMetricsFailure: (err) => failures.push(err.message) };
+    await withServer(new FakeProxy(), extra, async (port) => {
+      const r = await call(port, 'GET', '/stats/prometheus');
+      assert.equal(r.status, 200);
+      assert.match(r.body, /istio_requests_total\{/);
+      assert.match(r.body, /istio_agent_scrapes_total 1/);
+      assert.deepEqual(failures, ['ECONNREFUSED']);
     });
   });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AdminTarget } from './admin-target.js';
 import { PROMETHEUS_TYPE, TEXT, close, isLoopbackAddress, listen, reply } from './admin-http.js';
 import { replyReadiness } from './health-server.js';
+import { scrapeTimeoutMs } from './app-metrics.js';
 import { mergePrometheusText } from './prometheus-merge.js';
 
 /** What the agent port asks of the proxy: the admin target's state, metrics, drain and quit. */
@@ -15,8 +16,15 @@ export interface AgentServerOptions {
   /** 0.0.0.0 by default: Prometheus scrapes the merged metrics from outside the pod. */
   readonly address?: string;
   readonly target: AgentTarget;
-  /** The agent's own metrics, served after the proxy's. */
+  /** The agent's own metrics, served last. */
   readonly agentMetrics: () => Promise<string>;
+  /**
+   * The application's metrics, served between the proxy's and the agent's, read within
+   * `timeoutMs` (what the scraper allows); a failure is told to `onAppMetricsFailure` and leaves
+   * the rest of the page as it is.
+   */
+  readonly appMetrics?: (timeoutMs: number | undefined) => Promise<string>;
+  readonly onAppMetricsFailure?: (err: Error) => void;
   /** Whether `/drain` stops the inbound listeners only (a sidecar, as Istio's agent drains it) or all (a gateway). Default true. */
   readonly inboundOnlyDrain?: boolean;
   /** Which peers may quit or drain the proxy; loopback peers only by default, as Istio's agent allows. */
@@ -37,7 +45,7 @@ interface Route {
 /**
  * Creates the agent server:
  * - GET `/healthz/ready`: 200 while the proxy is LIVE, 503 before its first config and once it drains;
- * - GET `/stats/prometheus`: the proxy's exposition, then the agent's, with each family once;
+ * - GET `/stats/prometheus`: the proxy's exposition, the app's (when configured), then the agent's, with each family once;
  * - POST `/quitquitquit`: answers 200, then quits the proxy;
  * - POST `/drain`: starts a graceful drain of the (inbound) listeners; the process keeps running.
  * GET routes take HEAD too. Another method gets 405, another path 404, and quit or drain from a
@@ -52,9 +60,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     ['/healthz/ready', { method: 'GET', handle: (_req, res) => replyReadiness(res, target.state()) }],
     ['/stats/prometheus', {
       method: 'GET',
-      handle: async (_req, res) => {
-        const [proxy, agent] = await Promise.all([target.prometheus(), options.agentMetrics()]);
-        reply(res, 200, PROMETHEUS_TYPE, mergePrometheusText([proxy, agent]));
+      handle: async (req, res) => {
+        const app = options.appMetrics?.(scrapeTimeoutMs(req.headers['x-prometheus-scrape-timeout-seconds'])).catch((err: Error) => {
+          options.onAppMetricsFailure?.(err);
+          return '';
+        });
+        const [proxy, appText] = await Promise.all([target.prometheus(), app ?? '']);
+        // The agent's last, so that an app failure of this scrape is already counted on this page.
+        reply(res, 200, PROMETHEUS_TYPE, mergePrometheusText([proxy, appText, await options.agentMetrics()]));
       },
     }],
     ['/quitquitquit', {

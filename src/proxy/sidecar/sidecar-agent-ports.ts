@@ -1,6 +1,7 @@
 // The sidecar's agent port (15020) and health port (15021), each on when its port is given, both
 // answering for the same admin target as the admin port does.
 import { createAgentMetrics } from '../admin/agent-metrics.js';
+import { fetchAppMetrics } from '../admin/app-metrics.js';
 import { createAgentServer, type AgentServer, type AgentTarget } from '../admin/agent-server.js';
 import { createHealthServer, type HealthServer } from '../admin/health-server.js';
 import { NO_SECRETS } from '../tls/secret-provider.js';
@@ -23,7 +24,13 @@ export function createSidecarAgentPorts(options: SidecarOptions, target: AgentTa
   const metrics = createAgentMetrics({ secrets: options.secrets ?? NO_SECRETS });
   const agent: AgentServer | undefined = options.agentPort === undefined
     ? undefined
-    : createAgentServer({ port: options.agentPort, target, agentMetrics: () => metrics.scrape(), inboundOnlyDrain: options.proxyType === 'sidecar' });
+    : createAgentServer({
+      port: options.agentPort,
+      target,
+      agentMetrics: () => metrics.scrape(),
+      inboundOnlyDrain: options.proxyType === 'sidecar',
+      ...(options.appMetrics ? { appMetrics: (timeoutMs: number | undefined) => fetchAppMetrics(options.appMetrics!, timeoutMs), onAppMetricsFailure: () => metrics.scrapeFailed('application') } : {}),
+    });
   const health: HealthServer | undefined = options.healthPort === undefined
     ? undefined
     : createHealthServer({ port: options.healthPort, state: () => target.state() });

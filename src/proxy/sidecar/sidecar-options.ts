@@ -1,6 +1,7 @@
 // What a sidecar process is told at start: who its workload is, where the control plane is, and
 // which ports it serves. The CLI parses flags into this; defaults are Istio's ports.
 import type { Logger } from '../../log/index.js';
+import type { AppMetricsTarget } from '../admin/app-metrics.js';
 import type { DrainScope } from '../listener/listener-manager.js';
 import type { OriginalDestinationReader } from '../listener/original-destination.js';
 import type { WorkloadIdentity } from '../telemetry/workload-identity.js';
@@ -38,6 +39,8 @@ export interface SidecarOptions {
   readonly agentPort?: number;
   /** The health port (15021): `/healthz/ready` for readiness probes; off when undefined. */
   readonly healthPort?: number;
+  /** Where the app serves its own Prometheus metrics, merged into the agent port's (`--app-metrics`); none when undefined. */
+  readonly appMetrics?: AppMetricsTarget;
   /** Use Delta xDS instead of State of the World. */
   readonly deltaXds: boolean;
   /** JSON access log lines on stdout. */
