@@ -2,6 +2,7 @@
 // errors when the control plane is not there or the proxy is unknown.
 import type { ConfigDumpResponse, SynczResponse } from '../../pilot/server/index.js';
 import { DebugApiError } from './debug-api-errors.js';
+import { getJson } from './http-json.js';
 
 /** Istio's monitoring port on loopback. */
 export const DEFAULT_CONTROL_PLANE = 'http://127.0.0.1:15014';
@@ -14,32 +15,27 @@ export async function getDebug<T>(base: string, path: string, timeoutMs = 5000):
   } catch (err) {
     throw new DebugApiError('CONTROL_PLANE_UNREACHABLE', `--control-plane "${base}" is not a URL`, { cause: err });
   }
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new DebugApiError(
-      'CONTROL_PLANE_UNREACHABLE',
-      `cannot reach the control plane at ${base} (${why}); is \`heddle control-plane\` running? Point at it with --control-plane URL`,
-      { cause: err },
-    );
-  }
-  const body = await res.text();
-  if (!res.ok) {
-    let detail = body.trim();
-    try {
-      detail = String((JSON.parse(body) as { error?: unknown }).error ?? detail);
-    } catch {
-      // a plain-text body
+  const answer = await getJson(url, timeoutMs);
+  switch (answer.kind) {
+    case 'ok':
+      return answer.value as T;
+    case 'unreachable':
+      throw new DebugApiError(
+        'CONTROL_PLANE_UNREACHABLE',
+        `cannot reach the control plane at ${base} (${answer.why}); is \`heddle control-plane\` running? Point at it with --control-plane URL`,
+        { cause: answer.error },
+      );
+    case 'status': {
+      let detail = answer.body.trim();
+      try {
+        detail = String((JSON.parse(answer.body) as { error?: unknown }).error ?? detail);
+      } catch {
+        // a plain-text body
+      }
+      throw new DebugApiError(answer.status === 404 ? 'PROXY_NOT_FOUND' : 'CONTROL_PLANE_ERROR', `${url.pathname}: ${answer.status} ${detail}`);
     }
-    throw new DebugApiError(res.status === 404 ? 'PROXY_NOT_FOUND' : 'CONTROL_PLANE_ERROR', `${url.pathname}: ${res.status} ${detail}`);
-  }
-  try {
-    return JSON.parse(body) as T;
-  } catch (err) {
-    throw new DebugApiError('CONTROL_PLANE_ERROR', `${url.pathname}: the answer is not JSON; is ${base} Heddle's monitoring port?`, { cause: err });
+    case 'not-json':
+      throw new DebugApiError('CONTROL_PLANE_ERROR', `${url.pathname}: the answer is not JSON; is ${base} Heddle's monitoring port?`, { cause: answer.error });
   }
 }
 

@@ -3,6 +3,7 @@
 // SecretsConfigDump.
 import { isIP } from 'node:net';
 import type { ProxySyncStatus } from '../../pilot/server/index.js';
+import { getJson } from './http-json.js';
 import { AdminApiError } from './proxy-config-admin-errors.js';
 import { secretsDumpOf } from './proxy-config-secrets.js';
 
@@ -58,26 +59,17 @@ function bootstrapNodeOf(body: unknown): string | undefined {
  */
 export async function getSecretsDump(base: string, timeoutMs = 5000, expectedNode?: string): Promise<Json> {
   const address = base.replace(/^http:\/\//, '');
-  let res: Response;
-  try {
-    res = await fetch(`${base}/config_dump`, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  const answer = await getJson(`${base}/config_dump`, timeoutMs);
+  if (answer.kind === 'unreachable') {
     throw new AdminApiError(
       'ADMIN_UNREACHABLE',
-      `cannot reach the sidecar's admin at ${address} (${why}); the admin listens on the sidecar's loopback only, so run this where the sidecar runs and point at it with --admin host:port (in a network namespace: ip netns exec NS heddle proxy-config secrets --admin 127.0.0.1:15000)`,
-      { cause: err },
+      `cannot reach the sidecar's admin at ${address} (${answer.why}); the admin listens on the sidecar's loopback only, so run this where the sidecar runs and point at it with --admin host:port (in a network namespace: ip netns exec NS heddle proxy-config secrets --admin 127.0.0.1:15000)`,
+      { cause: answer.error },
     );
   }
-  const body = await res.text();
-  if (!res.ok) throw new AdminApiError('ADMIN_ERROR', `the admin at ${address} answered /config_dump with ${res.status}: ${body.trim().slice(0, 200)}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (err) {
-    throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not JSON; is ${address} a sidecar's admin port?`, { cause: err });
-  }
+  if (answer.kind === 'status') throw new AdminApiError('ADMIN_ERROR', `the admin at ${address} answered /config_dump with ${answer.status}: ${answer.body.trim().slice(0, 200)}`);
+  if (answer.kind === 'not-json') throw new AdminApiError('ADMIN_ERROR', `the answer of ${address}/config_dump is not JSON; is ${address} a sidecar's admin port?`, { cause: answer.error });
+  const parsed = answer.value;
   // The admin port came from the control plane, but 127.0.0.1 here may be another proxy's loopback
   // (the proxy runs in a pod namespace, or on another host): never print another proxy's secrets.
   const node = bootstrapNodeOf(parsed);
