@@ -10,6 +10,7 @@ import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/local/free-port.js';
 import { startControlPlaneProcess } from '../support/control-plane-process.js';
 import { startHeddle, stopProcess, waitForLog } from '../support/heddle.js';
 import { eventually, writeConfig } from '../support/mesh-config.js';
@@ -28,15 +29,6 @@ function agentPortsOf(logs: readonly Record<string, unknown>[]): { agent: number
   const started = logs.find((l) => typeof l.agent === 'number' && typeof l.health === 'number');
   assert.ok(started, 'the started line names the agent and health ports');
   return { agent: started.agent as number, health: started.health as number };
-}
-
-/** A loopback port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Resolves once a new TCP connection to `host:port` is accepted (and closes it); rejects when refused. */
